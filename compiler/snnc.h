@@ -1,0 +1,411 @@
+/*
+ * snnc.h — the one header of the compiler.  Each section lists the API of
+ * one stage (one file or two); the driver (main.c) calls them in order:
+ *
+ *   parse (grammar/lexer.l, grammar/parser.y, ast.c)
+ *   -> resolve (resolve.c: names, kinds, the model and network IR)
+ *   -> dims (dims.c: dimension inference and checks)
+ *   -> lower (lower.c: ODE systems to integration schemes; deriv.c)
+ *   -> emit (emit.c: C text)  -> cc (cc.c: run the C compiler, cache)
+ *
+ * Memory: everything the compiler allocates comes from one arena freed at
+ * exit (or never: the process is short-lived).  User errors go through
+ * error_at() and friends (exit status 1 at the end of the stage); broken
+ * invariants through die() (exit status 3).
+ */
+#ifndef SNNC_H
+#define SNNC_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../runtime/snn_rt.h"
+
+#define SNNC_VERSION SNN_VERSION
+
+/* ---------------------------------------------------------------- util.c */
+void *arena_alloc(size_t n);                 /* zeroed, never NULL */
+char *arena_strdup(const char *s);
+char *arena_strndup(const char *s, size_t n);
+char *arena_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+typedef struct {
+	void **items;
+	int n, cap;
+} Vec;
+Vec *vec_new(void);
+void vec_push(Vec *v, void *item);
+#define VEC_EACH(T, x, vec) \
+	for (int x##_i = 0; (vec) && x##_i < (vec)->n; x##_i++) \
+		for (T x = (T)(vec)->items[x##_i]; x; x = NULL)
+
+/* Read a whole file; NULL if it cannot be read. */
+char *read_file(const char *path, size_t *len);
+
+/* ---------------------------------------------------------------- diag.c */
+typedef struct SrcFile {
+	const char *path;        /* as given or resolved relative to the importer */
+	const char *text;        /* NUL-terminated contents */
+	size_t len;
+} SrcFile;
+
+typedef struct Loc {
+	int first_line, first_column;   /* 1-based */
+	int last_line, last_column;
+	const SrcFile *file;
+} Loc;
+
+/* "FILE:LINE:COL: error: MSG", the source line, a caret; counts errors. */
+void error_at(Loc loc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void note_at(Loc loc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* "FILE: error: MSG" where no place applies. */
+void error_file(const char *path, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int error_count(void);
+/* Internal error: message and exit status 3. */
+_Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Diagnostics go to this stream (stderr by default; tests redirect). */
+void diag_set_stream(FILE *f);
+
+/* ---------------------------------------------------------------- ast.c
+ * Expressions, statements, model members, network items and declarations.
+ * Grammar actions only call the new_* constructors below. */
+typedef enum {
+	EX_NUM,       /* num */
+	EX_QTY,       /* num name: a number directly followed by a unit name */
+	EX_NAME,      /* name */
+	EX_DERIV,     /* dNAME/dt inside an expression (name = "NAME"): means dNAME / dt */
+	EX_MEMBER,    /* lhs.name: pre.x, post.x, P.x, P.spikes */
+	EX_PRE,       /* the keyword `pre` as the base of a member access */
+	EX_POST,      /* the keyword `post` as the base of a member access */
+	EX_SLICE,     /* lhs[a:b] (a, b) */
+	EX_UNARY,     /* op: '-', '+', '!' (not) */
+	EX_BINARY,    /* op: see BinOp */
+	EX_COND,      /* a ? b : c */
+	EX_CALL,      /* name(args) ; named arguments are EX_ARG */
+	EX_ARG,       /* name = a (a named argument in a call or connect) */
+	EX_STRING,    /* str */
+	EX_LIST,      /* [args] */
+} ExprKind;
+
+typedef enum {
+	OP_ADD = '+', OP_SUB = '-', OP_MUL = '*', OP_DIV = '/', OP_POW = '^',
+	OP_LT = '<', OP_GT = '>', OP_LE = 256, OP_GE, OP_EQ, OP_NE, OP_AND, OP_OR,
+	OP_NOT = '!', OP_NEG = 'n', OP_PLUS = 'p',
+} BinOp;
+
+struct Var;
+
+typedef struct Expr {
+	ExprKind kind;
+	Loc loc;
+	int op;                /* EX_UNARY, EX_BINARY */
+	double num;            /* EX_NUM, EX_QTY (as written, before the unit) */
+	const char *name;      /* EX_QTY unit, EX_NAME, EX_DERIV, EX_MEMBER, EX_CALL, EX_ARG */
+	const char *str;       /* EX_STRING (unescaped) */
+	struct Expr *a, *b, *c;   /* operands; EX_MEMBER: a = base; EX_SLICE: a = base, b, c */
+	Vec *args;             /* EX_CALL, EX_LIST: Expr* */
+	/* filled by resolve: */
+	struct Var *var;       /* EX_NAME, EX_MEMBER bound to a variable */
+	int builtin;           /* EX_NAME builtin (BI_*), EX_CALL function (FN_*) */
+	int site;              /* EX_CALL rand/randn: draw-site number (RNG stream) */
+	int side;              /* EX_MEMBER in a synapse: 0 own, 1 pre, 2 post */
+} Expr;
+
+typedef enum { ST_ASSIGN, ST_IF } StmtKind;
+typedef struct Stmt {
+	StmtKind kind;
+	Loc loc;
+	int op;                /* ST_ASSIGN: '=', '+', '-', '*' */
+	Expr *target;          /* ST_ASSIGN: EX_NAME or EX_MEMBER */
+	Expr *value;           /* ST_ASSIGN value, ST_IF condition */
+	Vec *then_, *else_;    /* ST_IF: Stmt* (else_ may be NULL) */
+} Stmt;
+
+/* A declared name inside a param/state/input/... comma list or a network
+ * `pop` init block: name [: annot] [= init] */
+typedef struct Decl {
+	Loc loc;
+	const char *name;
+	Expr *annot;           /* unit expression after ':' or NULL */
+	Expr *init;            /* value after '=' or NULL */
+} Decl;
+
+typedef enum {
+	MB_PARAM, MB_STATE, MB_PRE_STATE, MB_POST_STATE, MB_LET, MB_INPUT,
+	MB_ODE,          /* coef (may be NULL), name = state, value = rhs */
+	MB_ON,           /* event: "tick", "pre", "post"; body */
+	MB_SPIKE,        /* value = condition */
+	MB_RESET,        /* body */
+	MB_REFRACTORY,   /* value */
+	MB_METHOD,       /* name */
+	MB_MODULATOR,    /* decls (names only) */
+	MB_REDUCE,       /* name: sum, mean, max */
+} MemberKind;
+
+typedef struct Member {
+	MemberKind kind;
+	Loc loc;
+	Vec *decls;            /* Decl*: PARAM, STATE, PRE/POST_STATE, LET, INPUT, MODULATOR */
+	const char *name;      /* ODE state, METHOD name, REDUCE name, ON event */
+	Loc name_loc;
+	Expr *coef;            /* ODE coefficient or NULL */
+	Expr *value;           /* ODE rhs, SPIKE condition, REFRACTORY period */
+	Vec *body;             /* Stmt*: ON, RESET */
+} Member;
+
+typedef enum {
+	NI_SETTING,      /* name = value : dt, method, seed, precision, batch */
+	NI_GLOBAL,       /* decls */
+	NI_POP,          /* name = value (EX_CALL: Model(N, args) or generator) { inits } */
+	NI_LET,          /* name = value (EX_SLICE) */
+	NI_CONNECT,      /* pre -> post : call [as name] { binds } */
+	NI_ON,           /* on tick { body } */
+	NI_RECORD,       /* target [every value2] */
+	NI_RUN,          /* value */
+} NetItemKind;
+
+typedef struct NetItem {
+	NetItemKind kind;
+	Loc loc;
+	const char *name;      /* SETTING, POP, LET, CONNECT `as` name (or NULL) */
+	Loc name_loc;
+	Expr *value;           /* SETTING/POP/LET/RUN value; CONNECT synapse call; RECORD target */
+	Expr *value2;          /* RECORD every period */
+	Expr *pre, *post;      /* CONNECT */
+	Vec *decls;            /* GLOBAL decls; POP / CONNECT init block: Decl* (name = init) */
+	Vec *body;             /* ON: Stmt* */
+	const char *event;     /* ON: "tick" */
+} NetItem;
+
+typedef enum { TD_NEURON, TD_SYNAPSE, TD_NETWORK, TD_IMPORT } TopKind;
+typedef struct TopDecl {
+	TopKind kind;
+	Loc loc;
+	const char *name;      /* model / network name, or the import path */
+	Loc name_loc;
+	Vec *members;          /* Member* (neuron, synapse) or NetItem* (network) */
+} TopDecl;
+
+typedef struct Program {
+	Vec *decls;            /* TopDecl*, imports expanded in place by parse_program */
+} Program;
+
+Expr *new_num(Loc l, double v);
+Expr *new_qty(Loc l, double v, const char *unit);
+Expr *new_name(Loc l, const char *name);
+Expr *new_deriv(Loc l, const char *state);
+Expr *new_member(Loc l, Expr *base, const char *name);
+Expr *new_prepost(Loc l, ExprKind pre_or_post);
+Expr *new_slice(Loc l, Expr *base, Expr *lo, Expr *hi);
+Expr *new_unary(Loc l, int op, Expr *a);
+Expr *new_binary(Loc l, int op, Expr *a, Expr *b);
+Expr *new_cond(Loc l, Expr *c, Expr *a, Expr *b);
+Expr *new_call(Loc l, const char *name, Vec *args);
+Expr *new_arg(Loc l, const char *name, Expr *value);
+Expr *new_string(Loc l, const char *s);
+Expr *new_list(Loc l, Vec *items);
+Stmt *new_assign(Loc l, int op, Expr *target, Expr *value);
+Stmt *new_if(Loc l, Expr *cond, Vec *then_, Vec *else_);
+Decl *new_decl(Loc l, const char *name, Expr *annot, Expr *init);
+Member *new_member_decls(Loc l, MemberKind k, Vec *decls);
+Member *new_member_ode(Loc l, Expr *coef, const char *state, Loc state_loc, Expr *rhs);
+Member *new_member_on(Loc l, const char *event, Vec *body);
+Member *new_member_expr(Loc l, MemberKind k, Expr *value);
+Member *new_member_name(Loc l, MemberKind k, const char *name, Loc name_loc);
+Member *new_member_body(Loc l, MemberKind k, Vec *body);
+NetItem *new_netitem(Loc l, NetItemKind k);
+TopDecl *new_topdecl(Loc l, TopKind k, const char *name, Loc name_loc, Vec *members);
+
+/* Deep copy of an expression (resolution fields copied too). */
+Expr *expr_copy(const Expr *e);
+/* Print an expression in source syntax (fully parenthesised where needed). */
+void expr_print(FILE *f, const Expr *e);
+/* --dump=ast */
+void ast_dump(FILE *f, const Program *p);
+
+/* ---------------------------------------------------------------- parse.c
+ * Parse a file and, recursively, the files it imports (each once; a cycle is
+ * an error).  Returns NULL after reporting errors. */
+Program *parse_file(const char *path);
+/* Parse text held in memory (tests); imports are relative to `path`. */
+Program *parse_string(const char *path, const char *text);
+
+/* ---------------------------------------------------------------- units.c
+ * Dimensions of the compiler; the unit table itself is the runtime's
+ * (runtime/units.def), so `--set` at run time reads the same units. */
+typedef snn_dim Dim;
+extern const Dim DIM_ONE, DIM_TIME, DIM_VOLT;
+bool dim_eq(Dim a, Dim b);
+const char *dim_str(Dim d);                   /* arena string, "volt/second" */
+
+/* ---------------------------------------------------------------- resolve.c
+ * The model IR. */
+typedef enum {
+	VK_PARAM, VK_STATE, VK_PRE_STATE, VK_POST_STATE, VK_LET, VK_INPUT,
+	VK_BUILTIN, VK_MODULATOR, VK_GLOBAL, VK_UNIT,
+} VarKind;
+
+/* Built-in names readable in models */
+typedef enum { BI_NONE, BI_T, BI_DT, BI_I, BI_N, BI_T_LAST, BI_SPIKED, BI_XI } Builtin;
+
+typedef struct Var {
+	const char *name;
+	VarKind kind;
+	Builtin builtin;       /* VK_BUILTIN */
+	Loc loc;
+	Decl *decl;            /* declaration (annot, init), NULL for built-ins */
+	Dim dim;
+	bool dim_known;        /* set by dims */
+	int index;             /* position among the model's vars of this kind */
+	struct Model *model;   /* owner */
+	/* VK_STATE with an ODE */
+	Member *ode;
+	bool held;             /* assigned in reset: held while refractory */
+	bool assigned;         /* assigned by some statement */
+	const char *cname;     /* C identifier (mangled) */
+	double unit_factor;    /* VK_UNIT */
+} Var;
+
+typedef struct Model {
+	const char *name;
+	bool synapse;
+	Loc loc;
+	TopDecl *decl;
+	Vec *vars;             /* Var*, in declaration order (built-ins not included) */
+	Vec *odes;             /* Member* (MB_ODE), in source order */
+	Vec *on_tick, *on_pre, *on_post, *reset;  /* Stmt* (concatenated blocks) */
+	Expr *spike;           /* spike when */
+	Expr *refractory;
+	const char *method;    /* NULL: the network's */
+	Loc method_loc;
+	int nsites;            /* number of rand()/randn()/xi draw sites */
+	bool uses_xi;
+} Model;
+
+typedef enum { POP_NEURON, POP_POISSON, POP_SPIKES, POP_FROM_FILE } PopKind;
+
+/* An override or initial value given at a pop or connect. */
+typedef struct Init {
+	Var *var;
+	Expr *value;
+	Loc loc;
+} Init;
+
+typedef struct Pop {
+	const char *name;
+	Loc loc;
+	PopKind kind;
+	Model *model;          /* POP_NEURON */
+	int64_t n;             /* size (from_file: 0 until run time) */
+	Vec *inits;            /* Init*: state initial values and param overrides */
+	int index;
+	/* generators */
+	Expr *rate;            /* poisson */
+	Vec *times, *index_list;  /* spikes: Expr* */
+	const char *path;      /* from_file, resolved relative to the model file */
+	Expr *present;
+	int ff_mode;           /* SNN_FF_RATES, SNN_FF_VALUES */
+	const char *cname;
+} Pop;
+
+/* A population or a slice of one */
+typedef struct Group {
+	const char *name;      /* the slice's own name, or the population's */
+	Pop *pop;
+	int64_t lo, hi;        /* [lo, hi) in pop; hi = -1: whole */
+	Loc loc;
+} Group;
+
+typedef struct Conn {
+	const char *name;
+	Loc loc;
+	Group pre, post;
+	Model *syn;
+	int kind;              /* SNN_CONN_* */
+	Expr *p;               /* SNN_CONN_P */
+	int64_t fan_in;
+	const char *weights, *mask;   /* paths resolved relative to the model file */
+	Expr *delay;           /* NULL: 0 */
+	bool hetero_delay;     /* delay varies per synapse */
+	Vec *inits;            /* Init*: synapse params/states */
+	Vec *binds;            /* modulator bindings (later issue) */
+	int index;
+	const char *cname;
+} Conn;
+
+typedef struct Record {
+	Loc loc;
+	const char *stem;      /* output file stem */
+	Group group;           /* population/slice */
+	Conn *conn;            /* or a connection */
+	Var *var;              /* NULL: spikes */
+	Builtin builtin;       /* t_last, spiked */
+	int64_t i0, i1;        /* element range relative to the group; i1 = -1: all */
+	double every;          /* seconds; 0: dt */
+} Record;
+
+typedef struct Network {
+	const char *name;
+	Loc loc;
+	double dt;
+	const char *method;
+	uint64_t seed;
+	bool single;
+	int64_t batch;
+	double duration;
+	Vec *pops, *groups, *conns, *records;   /* Pop*, Group*, Conn*, Record* */
+	const char *source;    /* the model file's path */
+} Network;
+
+typedef struct Unit {
+	Program *prog;
+	Vec *models;           /* Model* */
+	Network *net;          /* NULL for a library */
+	const char *path;
+} Unit;
+
+Unit *resolve(Program *p, const char *path);
+Model *find_model(Unit *u, const char *name);
+
+/* ---------------------------------------------------------------- dims.c */
+/* Infer and check dimensions of every model and the network.  Returns false
+ * after reporting errors. */
+bool check_dims(Unit *u);
+Dim dim_of(Expr *e);       /* after check_dims */
+
+/* ---------------------------------------------------------------- deriv.c
+ * Symbolic algebra on resolved expressions (lets must be expanded first). */
+Expr *expand_lets(Expr *e);               /* copy with every let replaced */
+Expr *deriv(const Expr *e, const Var *x); /* d e / d x, simplified */
+Expr *simplify(Expr *e);                  /* constant folding, 0/1 rules */
+bool depends_on(const Expr *e, const Var *x);
+bool depends_on_kind(const Expr *e, VarKind k);
+bool is_zero(const Expr *e);
+
+/* ---------------------------------------------------------------- lower.c
+ * How each model's ODE system is integrated. */
+typedef enum { SCH_EULER, SCH_RK2, SCH_RK4, SCH_EXPEULER, SCH_EXACT } Scheme;
+bool lower(Unit *u);
+Scheme model_scheme(const Model *m);
+
+/* ---------------------------------------------------------------- emit.c */
+typedef struct {
+	const char *source;    /* for #line */
+	bool line_directives;
+} EmitOptions;
+/* Write the generated C of the network (the simulator library) to f. */
+void emit_c(FILE *f, Unit *u, const EmitOptions *opt);
+
+/* ---------------------------------------------------------------- cc.c */
+typedef struct {
+	const char *cc;        /* NULL: clang if present, else cc */
+	int opt;               /* -O level */
+	const char *out;       /* binary path */
+	const char *emit_dir;  /* --emit-c DIR or NULL */
+} BuildOptions;
+int build_binary(const char *c_path, const BuildOptions *bo);
+
+#endif

@@ -112,6 +112,9 @@ typedef struct Expr {
 	int builtin;           /* EX_NAME builtin (BI_*), EX_CALL function (FN_*) */
 	int site;              /* EX_CALL rand/randn: draw-site number (RNG stream) */
 	int side;              /* EX_MEMBER in a synapse: 0 own, 1 pre, 2 post */
+	/* filled by dims: */
+	snn_dim dim;
+	bool has_dim;
 } Expr;
 
 typedef enum { ST_ASSIGN, ST_IF } StmtKind;
@@ -240,6 +243,20 @@ typedef snn_dim Dim;
 extern const Dim DIM_ONE, DIM_TIME, DIM_VOLT;
 bool dim_eq(Dim a, Dim b);
 const char *dim_str(Dim d);                   /* arena string, "volt/second" */
+
+/* ---------------------------------------------------------------- builtins
+ * Built-in functions (builtins.def): Expr.builtin of a resolved EX_CALL. */
+typedef enum { DR_SAME, DR_KEEP, DR_PURE, DR_SIGN, DR_SQRT, DR_POW, DR_RAND, DR_GRAD, DR_REDUCE } DimRule;
+typedef enum {
+	FN_NONE = 0,
+#define X(id, name, lo, hi, rule, c) id,
+#include "builtins.def"
+#undef X
+	FN_COUNT
+} FnId;
+typedef struct { const char *name; int min_args, max_args; DimRule rule; const char *c; } FnInfo;
+extern const FnInfo fn_table[FN_COUNT];     /* indexed by FnId (util.c) */
+FnId fn_lookup(const char *name);           /* FN_NONE if not a built-in function */
 
 /* ---------------------------------------------------------------- resolve.c
  * The model IR. */

@@ -300,6 +300,7 @@ typedef struct Model {
 	Loc method_loc;
 	int nsites;            /* number of rand()/randn()/xi draw sites */
 	bool uses_xi;
+	struct Lowered *low;   /* set by lower */
 } Model;
 
 typedef enum { POP_NEURON, POP_POISSON, POP_SPIKES, POP_FROM_FILE } PopKind;
@@ -362,6 +363,7 @@ typedef struct Record {
 	Builtin builtin;       /* t_last, spiked */
 	int64_t i0, i1;        /* element range relative to the group; i1 = -1: all */
 	double every;          /* seconds; 0: dt */
+	Loc every_loc;
 } Record;
 
 typedef struct Network {
@@ -369,8 +371,10 @@ typedef struct Network {
 	Loc loc;
 	double dt;
 	const char *method;
+	Loc method_loc;
 	uint64_t seed;
 	bool single;
+	bool has_run;
 	int64_t batch;
 	double duration;
 	Vec *pops, *groups, *conns, *records;   /* Pop*, Group*, Conn*, Record* */
@@ -386,12 +390,19 @@ typedef struct Unit {
 
 Unit *resolve(Program *p, const char *path);
 Model *find_model(Unit *u, const char *name);
+Var *model_var(const Model *m, const char *name);
+bool has_random(const Expr *e);           /* contains rand() or randn() */
 
 /* ---------------------------------------------------------------- dims.c */
 /* Infer and check dimensions of every model and the network.  Returns false
  * after reporting errors. */
 bool check_dims(Unit *u);
 Dim dim_of(Expr *e);       /* after check_dims */
+/* Evaluate a constant expression (numbers, quantities, units, params with
+ * constant values not allowed: literals only, + - * / ^, unary, built-in
+ * pure functions).  Returns false (and reports nothing) if e is not
+ * constant.  *value in SI, *dim its dimension. */
+bool const_eval(const Expr *e, double *value, Dim *dim);
 
 /* ---------------------------------------------------------------- deriv.c
  * Symbolic algebra on resolved expressions (lets must be expanded first). */
@@ -403,14 +414,33 @@ bool depends_on_kind(const Expr *e, VarKind k);
 bool is_zero(const Expr *e);
 
 /* ---------------------------------------------------------------- lower.c
- * How each model's ODE system is integrated. */
+ * How each neuron model's ODE system is integrated.  One Lowered per model
+ * (the scheme comes from the model's `method` or the network's). */
 typedef enum { SCH_EULER, SCH_RK2, SCH_RK4, SCH_EXPEULER, SCH_EXACT } Scheme;
+typedef struct Lowered {
+	Scheme scheme;
+	int n;                 /* states with an ODE */
+	Var **x;               /* [n] those states, in ODE order */
+	Member **ode;          /* [n] */
+	Expr **f;              /* [n] dx/dt, lets expanded, coefficient divided out */
+	/* euler with xi: f = fdet + g * xi */
+	Expr **fdet, **g;      /* [n]; g[i] NULL when ODE i has no xi */
+	/* exponential_euler: f = A x + B per ODE (A, B may read other states) */
+	Expr **A1, **B1;       /* [n] */
+	/* exact: dx/dt = A x + b jointly; A[i*n+j] constant within a step */
+	Expr **A, **b;         /* [n*n], [n] */
+	bool *reach;           /* [n*n]: Phi[i][j] may be nonzero */
+	bool a_per_element;    /* A reads inputs: 1-D only, exponential per element */
+} Lowered;
 bool lower(Unit *u);
-Scheme model_scheme(const Model *m);
+Lowered *lowered(const Model *m);
+Expr *subst(const Expr *e, const Var *x, const Expr *by);   /* copy with x replaced */
+extern const char *scheme_names[];
 
 /* ---------------------------------------------------------------- emit.c */
 typedef struct {
 	const char *source;    /* for #line */
+	const char *c_name;    /* the C file's name, for #line back into it */
 	bool line_directives;
 } EmitOptions;
 /* Write the generated C of the network (the simulator library) to f. */

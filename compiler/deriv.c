@@ -1,0 +1,416 @@
+/*
+ * deriv.c — symbolic algebra on resolved expressions: derivatives (for
+ * grad() and for the Jacobians of the affine integrators), let expansion,
+ * dependency queries and a small simplifier.
+ *
+ * deriv(e, x) sees through lets: an EX_NAME of a let is differentiated
+ * through its expression.  It does not see through a let read as pre.X or
+ * post.X: that expression lives in the neuron, and a synapse variable
+ * cannot occur in it (such a member's derivative is 1 if it is x, else 0).
+ * sum(E) differentiates to E' (grad(sum(f), x) is f' per element).
+ *
+ * Every node built here is a well-formed resolved node: calls carry their
+ * FnId in `builtin`, names their Var; new nodes copy the location of the
+ * node they come from and have has_dim = false, except constants folded by
+ * simplify(), which keep the dimension of what they replace.  Subtrees of
+ * the input are copied, never shared, so simplify() may rewrite the result
+ * in place.
+ */
+#include <math.h>
+
+#include "snnc.h"
+
+static Expr *d(const Expr *e, const Var *x);
+
+/* ---- builders */
+
+static Expr *num(Loc l, double v)
+{
+	return new_num(l, v);
+}
+
+static Expr *bin(Loc l, int op, Expr *a, Expr *b)
+{
+	return new_binary(l, op, a, b);
+}
+
+static Expr *neg(Loc l, Expr *a)
+{
+	return new_unary(l, OP_NEG, a);
+}
+
+static Expr *call(Loc l, FnId f, Expr *a)
+{
+	Vec *args = vec_new();
+	vec_push(args, a);
+	Expr *e = new_call(l, fn_table[f].name, args);
+	e->builtin = f;
+	return e;
+}
+
+static Expr *cp(const Expr *e)
+{
+	return expr_copy(e);
+}
+
+static Expr *arg(const Expr *e, int k)
+{
+	return e->args->items[k];
+}
+
+static bool is_let(const Var *v)
+{
+	return v && v->kind == VK_LET && v->decl && v->decl->init;
+}
+
+/* The built-in dt, for derivatives of `dX/dt` read as a name over dt. */
+static Expr *dt_name(Loc l)
+{
+	static Var dt = {.name = "dt", .kind = VK_BUILTIN, .builtin = BI_DT,
+			 .dim_known = true, .dim = {{[SNN_S] = 1}}, .cname = "dt"};
+	Expr *e = new_name(l, "dt");
+	e->var = &dt;
+	e->builtin = BI_DT;
+	return e;
+}
+
+/* ---- derivatives (unsimplified) */
+
+/* d(a^b): b a^(b-1) a' if b does not depend on x, else a^b (b' log a + b a'/a). */
+static Expr *d_pow(Loc l, const Expr *a, const Expr *b, const Var *x)
+{
+	Expr *da = d(a, x);
+	if (!depends_on(b, x)) {
+		Expr *p = bin(l, '^', cp(a), bin(l, '-', cp(b), num(l, 1)));
+		return bin(l, '*', bin(l, '*', cp(b), p), da);
+	}
+	Expr *ab = bin(l, '^', cp(a), cp(b));
+	Expr *t1 = bin(l, '*', d(b, x), call(l, FN_LOG, cp(a)));
+	Expr *t2 = bin(l, '/', bin(l, '*', cp(b), da), cp(a));
+	return bin(l, '*', ab, bin(l, '+', t1, t2));
+}
+
+static Expr *d_binary(const Expr *e, const Var *x)
+{
+	Loc l = e->loc;
+	const Expr *a = e->a, *b = e->b;
+	switch (e->op) {
+	case OP_ADD: case OP_SUB:
+		return bin(l, e->op, d(a, x), d(b, x));
+	case OP_MUL:
+		return bin(l, '+', bin(l, '*', d(a, x), cp(b)), bin(l, '*', cp(a), d(b, x)));
+	case OP_DIV: {
+		Expr *q = bin(l, '/', bin(l, '*', cp(a), d(b, x)), bin(l, '*', cp(b), cp(b)));
+		return bin(l, '-', bin(l, '/', d(a, x), cp(b)), q);
+	}
+	case OP_POW:
+		return d_pow(l, a, b, x);
+	default:                    /* comparisons, and, or */
+		return num(l, 0);
+	}
+}
+
+/* min, max, clip: the derivative of the branch the function picks. */
+static Expr *d_select(const Expr *e, const Var *x)
+{
+	Loc l = e->loc;
+	const Expr *a = arg(e, 0), *b = arg(e, 1);
+	switch (e->builtin) {
+	case FN_MIN:
+		return new_cond(l, bin(l, '<', cp(a), cp(b)), d(a, x), d(b, x));
+	case FN_MAX:
+		return new_cond(l, bin(l, '>', cp(a), cp(b)), d(a, x), d(b, x));
+	default: {                  /* clip(x, lo, hi) = min(max(x, lo), hi) */
+		const Expr *hi = arg(e, 2);
+		Expr *inner = new_cond(l, bin(l, '>', cp(a), cp(hi)), d(hi, x), d(a, x));
+		return new_cond(l, bin(l, '<', cp(a), cp(b)), d(b, x), inner);
+	}
+	}
+}
+
+/* f(u)' = f'(u) u' for the one-argument functions. */
+static Expr *d_chain(const Expr *e, const Var *x)
+{
+	Loc l = e->loc;
+	const Expr *u = arg(e, 0);
+	Expr *f;
+	switch (e->builtin) {
+	case FN_EXP: f = call(l, FN_EXP, cp(u)); break;
+	case FN_LOG: f = bin(l, '/', num(l, 1), cp(u)); break;
+	case FN_SQRT: f = bin(l, '/', num(l, 1), bin(l, '*', num(l, 2), call(l, FN_SQRT, cp(u)))); break;
+	case FN_SIN: f = call(l, FN_COS, cp(u)); break;
+	case FN_COS: f = neg(l, call(l, FN_SIN, cp(u))); break;
+	case FN_TANH:
+		f = bin(l, '-', num(l, 1), bin(l, '*', call(l, FN_TANH, cp(u)), call(l, FN_TANH, cp(u))));
+		break;
+	case FN_SIGMOID:
+		f = bin(l, '*', call(l, FN_SIGMOID, cp(u)),
+			bin(l, '-', num(l, 1), call(l, FN_SIGMOID, cp(u))));
+		break;
+	case FN_ABS: f = call(l, FN_SIGN, cp(u)); break;
+	case FN_RELU: f = call(l, FN_HEAVISIDE, cp(u)); break;
+	default: return num(l, 0);  /* sign heaviside floor */
+	}
+	return bin(l, '*', f, d(u, x));
+}
+
+static Expr *d_call(const Expr *e, const Var *x)
+{
+	switch (e->builtin) {
+	case FN_MIN: case FN_MAX: case FN_CLIP:
+		return d_select(e, x);
+	case FN_POW:
+		return d_pow(e->loc, arg(e, 0), arg(e, 1), x);
+	case FN_SUM:
+		return d(arg(e, 0), x);
+	case FN_GRAD: {
+		const Var *y = arg(e, 1)->var;
+		return y ? d(deriv(arg(e, 0), y), x) : num(e->loc, 0);
+	}
+	case FN_RAND: case FN_RANDN: case FN_NONE:
+		return num(e->loc, 0);
+	default:
+		return d_chain(e, x);
+	}
+}
+
+/* d(v): 1 for x itself, through a let's expression, else 0. */
+static Expr *d_var(Loc l, const Var *v, const Var *x, bool through_let)
+{
+	if (v && v == x)
+		return num(l, 1);
+	if (through_let && is_let(v))
+		return d(v->decl->init, x);
+	return num(l, 0);
+}
+
+static Expr *d(const Expr *e, const Var *x)
+{
+	static int depth;
+	if (++depth > 10000)
+		die("deriv: expression too deep (a let that depends on itself?)");
+	Expr *r;
+	switch (e->kind) {
+	case EX_NAME: r = d_var(e->loc, e->var, x, true); break;
+	case EX_MEMBER: r = d_var(e->loc, e->var, x, false); break;
+	case EX_DERIV:              /* dX/dt is the name dX over dt */
+		r = bin(e->loc, '/', d_var(e->loc, e->var, x, true), dt_name(e->loc));
+		break;
+	case EX_UNARY:
+		if (e->op == '-' || e->op == OP_NEG)
+			r = neg(e->loc, d(e->a, x));
+		else if (e->op == '+' || e->op == OP_PLUS)
+			r = d(e->a, x);
+		else
+			r = num(e->loc, 0);
+		break;
+	case EX_BINARY: r = d_binary(e, x); break;
+	case EX_COND: r = new_cond(e->loc, cp(e->a), d(e->b, x), d(e->c, x)); break;
+	case EX_CALL: r = d_call(e, x); break;
+	default: r = num(e->loc, 0); break;  /* numbers, quantities */
+	}
+	depth--;
+	return r;
+}
+
+Expr *deriv(const Expr *e, const Var *x)
+{
+	return simplify(d(e, x));
+}
+
+/* ---- simplification */
+
+bool is_zero(const Expr *e)
+{
+	return e && e->kind == EX_NUM && e->num == 0;
+}
+
+static bool is_num(const Expr *e, double v)
+{
+	return e && e->kind == EX_NUM && e->num == v;
+}
+
+static bool all_num(const Expr *e)
+{
+	switch (e->kind) {
+	case EX_UNARY: return e->a->kind == EX_NUM;
+	case EX_BINARY: return e->a->kind == EX_NUM && e->b->kind == EX_NUM;
+	case EX_CALL:
+		if (e->builtin == FN_RAND || e->builtin == FN_RANDN || !e->args || e->args->n == 0)
+			return false;
+		VEC_EACH(Expr *, a, e->args)
+			if (a->kind != EX_NUM)
+				return false;
+		return true;
+	case EX_QTY:
+		return true;
+	case EX_NAME:
+		return e->var && e->var->kind == VK_UNIT;
+	default:
+		return false;
+	}
+}
+
+/* A constant subtree of numbers as one EX_NUM (SI value, its dimension);
+ * NULL if e is not one or its value is not finite. */
+static Expr *fold(Expr *e)
+{
+	double v;
+	Dim dim;
+	if (!all_num(e) || !const_eval(e, &v, &dim) || !isfinite(v))
+		return NULL;
+	Expr *n = new_num(e->loc, v);
+	n->dim = dim;
+	n->has_dim = true;
+	return n;
+}
+
+static Expr *simp_unary(Expr *e)
+{
+	Expr *a = e->a;
+	if (e->op == '+' || e->op == OP_PLUS)
+		return a;
+	if ((e->op == '-' || e->op == OP_NEG) && a->kind == EX_UNARY && (a->op == '-' || a->op == OP_NEG))
+		return a->a;
+	return e;
+}
+
+static Expr *simp_binary(Expr *e)
+{
+	Expr *a = e->a, *b = e->b;
+	switch (e->op) {
+	case OP_ADD:
+		return is_zero(a) ? b : is_zero(b) ? a : e;
+	case OP_SUB:
+		if (is_zero(b))
+			return a;
+		return is_zero(a) ? simp_unary(neg(e->loc, b)) : e;
+	case OP_MUL:
+		if (is_zero(a) || is_zero(b))
+			return num(e->loc, 0);
+		return is_num(a, 1) ? b : is_num(b, 1) ? a : e;
+	case OP_DIV:
+		if (is_zero(a))
+			return num(e->loc, 0);
+		return is_num(b, 1) ? a : e;
+	case OP_POW:
+		if (is_zero(b))
+			return num(e->loc, 1);
+		return is_num(b, 1) ? a : e;
+	default:
+		return e;
+	}
+}
+
+static Expr *simp_cond(Expr *e)
+{
+	if (e->a->kind == EX_NUM)
+		return e->a->num != 0 ? e->b : e->c;
+	if (e->b->kind == EX_NUM && e->c->kind == EX_NUM && e->b->num == e->c->num)
+		return e->b;
+	return e;
+}
+
+Expr *simplify(Expr *e)
+{
+	if (!e)
+		return e;
+	switch (e->kind) {
+	case EX_UNARY:
+		e->a = simplify(e->a);
+		break;
+	case EX_BINARY:
+		e->a = simplify(e->a);
+		e->b = simplify(e->b);
+		break;
+	case EX_COND:
+		e->a = simplify(e->a);
+		e->b = simplify(e->b);
+		e->c = simplify(e->c);
+		return simp_cond(e);
+	case EX_CALL:
+		for (int k = 0; e->args && k < e->args->n; k++)
+			e->args->items[k] = simplify(e->args->items[k]);
+		break;
+	default:
+		break;
+	}
+	Expr *f = fold(e);
+	if (f)
+		return f;
+	if (e->kind == EX_UNARY)
+		return simp_unary(e);
+	if (e->kind == EX_BINARY)
+		return simp_binary(e);
+	return e;
+}
+
+/* ---- lets and dependencies */
+
+Expr *expand_lets(Expr *e)
+{
+	static int depth;
+	if (!e)
+		return NULL;
+	if (++depth > 10000)
+		die("expand_lets: a let that depends on itself");
+	Expr *c;
+	if (e->kind == EX_NAME && is_let(e->var)) {
+		c = expand_lets(e->var->decl->init);
+	} else {
+		c = arena_alloc(sizeof *c);
+		*c = *e;
+		c->a = expand_lets(e->a);
+		c->b = expand_lets(e->b);
+		c->c = expand_lets(e->c);
+		if (e->args) {
+			c->args = vec_new();
+			VEC_EACH(Expr *, a, e->args)
+				vec_push(c->args, expand_lets(a));
+		}
+	}
+	depth--;
+	return c;
+}
+
+/* Does any variable read by e (through lets, also those read as pre.X or
+ * post.X) satisfy pred? */
+static bool any_var(const Expr *e, bool (*pred)(const Var *, const void *), const void *arg, int depth)
+{
+	if (!e)
+		return false;
+	if (depth > 10000)
+		die("depends_on: a let that depends on itself");
+	if (e->var && pred(e->var, arg))
+		return true;
+	if ((e->kind == EX_NAME || e->kind == EX_MEMBER || e->kind == EX_DERIV) && is_let(e->var)
+	    && any_var(e->var->decl->init, pred, arg, depth + 1))
+		return true;
+	if (any_var(e->a, pred, arg, depth + 1) || any_var(e->b, pred, arg, depth + 1)
+	    || any_var(e->c, pred, arg, depth + 1))
+		return true;
+	VEC_EACH(Expr *, a, e->args)
+		if (any_var(a, pred, arg, depth + 1))
+			return true;
+	return false;
+}
+
+static bool is_var(const Var *v, const void *x)
+{
+	return v == x;
+}
+
+static bool is_kind(const Var *v, const void *k)
+{
+	return v->kind == *(const VarKind *)k;
+}
+
+bool depends_on(const Expr *e, const Var *x)
+{
+	return any_var(e, is_var, x, 0);
+}
+
+bool depends_on_kind(const Expr *e, VarKind k)
+{
+	return any_var(e, is_kind, &k, 0);
+}

@@ -1,0 +1,133 @@
+/*
+ * diag.c — diagnostics.
+ *
+ * Errors in the user's model go through error_at() (or error_file() where no
+ * place applies) and are counted; the driver stops after a stage that
+ * reported any.  The format is fixed by LANGUAGE.md §5:
+ *
+ *   FILE:LINE:COL: error: MESSAGE
+ *   the source line, as written
+ *         ^
+ *
+ * Columns count UTF-8 code points from 1; the caret line copies the tabs of
+ * the source line so the caret lands under the column in any tab width.
+ * Broken invariants of the compiler go through die() (exit status 3).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "snnc.h"
+
+static FILE *out;
+static int nerrors;
+
+void diag_set_stream(FILE *f)
+{
+	out = f;
+}
+
+static FILE *stream(void)
+{
+	return out ? out : stderr;
+}
+
+int error_count(void)
+{
+	return nerrors;
+}
+
+/* Start of line `line` (1-based) of text, or NULL past the end. */
+static const char *line_start(const SrcFile *f, int line)
+{
+	const char *p = f->text, *end = f->text + f->len;
+	for (int l = 1; l < line; l++) {
+		p = memchr(p, '\n', (size_t)(end - p));
+		if (!p)
+			return NULL;
+		p++;
+	}
+	return p;
+}
+
+/* The source line and the caret line under column loc.first_column. */
+static void show_source(FILE *o, Loc loc)
+{
+	if (!loc.file || !loc.file->text || loc.first_line < 1)
+		return;
+	const char *p = line_start(loc.file, loc.first_line);
+	const char *end = loc.file->text + loc.file->len;
+	if (!p)
+		return;
+	const char *eol = memchr(p, '\n', (size_t)(end - p));
+	if (!eol)
+		eol = end;
+	size_t n = (size_t)(eol - p);
+	if (n && p[n - 1] == '\r')
+		n--;
+	fprintf(o, "%.*s\n", (int)n, p);
+	int col = 1;
+	for (const char *q = p; q < p + n && col < loc.first_column; q++) {
+		if (((unsigned char)*q & 0xC0) == 0x80)
+			continue;          /* UTF-8 continuation byte: same column */
+		fputc(*q == '\t' ? '\t' : ' ', o);
+		col++;
+	}
+	for (; col < loc.first_column; col++)
+		fputc(' ', o);
+	fputs("^\n", o);
+}
+
+static void report(Loc loc, const char *kind, const char *fmt, va_list ap)
+{
+	FILE *o = stream();
+	if (loc.file)
+		fprintf(o, "%s:%d:%d: %s: ", loc.file->path, loc.first_line, loc.first_column, kind);
+	else
+		fprintf(o, "%s: ", kind);
+	vfprintf(o, fmt, ap);
+	fputc('\n', o);
+	show_source(o, loc);
+	fflush(o);
+}
+
+void error_at(Loc loc, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	report(loc, "error", fmt, ap);
+	va_end(ap);
+	nerrors++;
+}
+
+void note_at(Loc loc, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	report(loc, "note", fmt, ap);
+	va_end(ap);
+}
+
+void error_file(const char *path, const char *fmt, ...)
+{
+	FILE *o = stream();
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(o, "%s: error: ", path);
+	vfprintf(o, fmt, ap);
+	fputc('\n', o);
+	fflush(o);
+	va_end(ap);
+	nerrors++;
+}
+
+_Noreturn void die(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fflush(stdout);
+	fputs("snnc: internal error: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	exit(3);
+}

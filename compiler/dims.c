@@ -1,0 +1,637 @@
+/*
+ * dims.c — dimension inference and checks (LANGUAGE.md §2).
+ *
+ * Runs on the resolved IR.  Every visited Expr gets dim/has_dim and every
+ * Var dim/dim_known.  A variable's dimension is inferred lazily and
+ * memoised (a state's initial value may name a param declared later): from
+ * its annotation if any, else from its initial value, else dimensionless;
+ * a let's from its expression.  A cycle among lets is an error at the let.
+ *
+ * After an error the offending node's dimension is "unknown" (NaN
+ * exponents, has_dim = false) and every check that meets an unknown
+ * dimension passes silently, so one mistake gives one message.  The same
+ * message at the same place is printed once (a synapse template and its
+ * instances share source locations).
+ *
+ * Addition to the contract: a literal zero (`0`, possibly under unary
+ * minus or plus) is compatible with any dimension wherever equal
+ * dimensions are required (`v = 0`, `x > 0`, `max(x, 0)`, `dv/dt = 0`,
+ * `state v : mV = 0`): it takes the other side's dimension.
+ *
+ * const_eval() at the end evaluates literal expressions (numbers,
+ * quantities, unit names, pure built-ins) on resolved or raw parsed trees.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "snnc.h"
+
+static Vec *reports;   /* char*: "file:line:col:message" already printed */
+static Vec *visiting;  /* Var* whose dimension is being inferred */
+static bool failed;
+
+static Dim infer(Expr *e);
+
+/* ---- unknown dimensions and errors */
+
+static Dim unknown(void)
+{
+	Dim d;
+	for (int k = 0; k < SNN_NDIM; k++)
+		d.e[k] = NAN;
+	return d;
+}
+
+static bool is_unknown(Dim d)
+{
+	return isnan(d.e[0]);
+}
+
+static bool is_one(Dim d)
+{
+	return snn_dim_is_one(d);
+}
+
+__attribute__((format(printf, 2, 3)))
+static void dim_error(Loc loc, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	char *key = arena_printf("%s:%d:%d:%s", loc.file ? loc.file->path : "",
+				 loc.first_line, loc.first_column, msg);
+	VEC_EACH(char *, r, reports)
+		if (strcmp(r, key) == 0)
+			return;
+	vec_push(reports, key);
+	failed = true;
+	error_at(loc, "%s", msg);
+}
+
+static bool is_neg(int op)
+{
+	return op == '-' || op == OP_NEG;
+}
+
+static bool is_plus(int op)
+{
+	return op == '+' || op == OP_PLUS;
+}
+
+/* `0`, `-0`, `+0` as written (not `0 mV`). */
+static bool lit_zero(const Expr *e)
+{
+	while (e && e->kind == EX_UNARY && (is_neg(e->op) || is_plus(e->op)))
+		e = e->a;
+	return e && e->kind == EX_NUM && e->num == 0;
+}
+
+static Dim set(Expr *e, Dim d)
+{
+	e->dim = d;
+	e->has_dim = !is_unknown(d);
+	return d;
+}
+
+/* A literal zero takes dimension d (down through its signs). */
+static void set_zero(Expr *e, Dim d)
+{
+	for (; e; e = e->kind == EX_UNARY ? e->a : NULL)
+		set(e, d);
+}
+
+/* The common dimension of two operands that must agree (a may be NULL for
+ * a dimension that comes from no expression); unknown after an error, which
+ * reads "dimensions differ: LEFT is da, RIGHT is db". */
+static Dim same(Loc loc, const char *left, Expr *a, Dim da, const char *right, Expr *b, Dim db)
+{
+	if (is_unknown(da) || is_unknown(db))
+		return unknown();
+	if (lit_zero(a) && !lit_zero(b)) {
+		set_zero(a, db);
+		return db;
+	}
+	if (lit_zero(b) && !lit_zero(a)) {
+		set_zero(b, da);
+		return da;
+	}
+	if (dim_eq(da, db))
+		return da;
+	dim_error(loc, "dimensions differ: %s is %s, %s is %s", left, dim_str(da), right, dim_str(db));
+	return unknown();
+}
+
+static Dim sides(Loc loc, Expr *a, Dim da, Expr *b, Dim db)
+{
+	return same(loc, "left side", a, da, "right side", b, db);
+}
+
+/* e must have dimension want (a literal zero always does). */
+static void expect(Expr *e, Dim want, const char *what)
+{
+	Dim d = infer(e);
+	if (lit_zero(e)) {
+		set_zero(e, want);
+		return;
+	}
+	if (is_unknown(d) || dim_eq(d, want))
+		return;
+	if (is_one(want))
+		dim_error(e->loc, "%s must be dimensionless, got %s", what, dim_str(d));
+	else
+		dim_error(e->loc, "%s must have dimension %s, got %s", what, dim_str(want), dim_str(d));
+}
+
+/* ---- variables */
+
+static Dim builtin_dim(Builtin b)
+{
+	switch (b) {
+	case BI_T: case BI_DT: case BI_T_LAST:
+		return DIM_TIME;
+	case BI_XI:
+		return snn_dim_pow(DIM_TIME, -0.5);
+	default:
+		return DIM_ONE;
+	}
+}
+
+/* param, state, input, pre/post state, global, modulator: annotation,
+ * else initial value, else dimensionless.  A let: its expression. */
+static Dim decl_dim(Var *v)
+{
+	Decl *d = v->decl;
+	if (!d)
+		return DIM_ONE;
+	if (v->kind != VK_LET && d->annot)
+		return infer(d->annot);
+	if (d->init)
+		return infer(d->init);
+	return DIM_ONE;
+}
+
+static bool is_visiting(Var *v)
+{
+	VEC_EACH(Var *, w, visiting)
+		if (w == v)
+			return true;
+	return false;
+}
+
+static Dim var_dim(Var *v)
+{
+	if (v->dim_known)
+		return v->dim;
+	if (v->kind == VK_UNIT) {
+		const snn_unit *u = snn_unit_find(v->name);
+		return u ? u->dim : unknown();
+	}
+	if (is_visiting(v)) {
+		if (v->kind == VK_LET)
+			dim_error(v->loc, "let '%s' depends on itself", v->name);
+		else
+			dim_error(v->loc, "initial value of '%s' depends on itself", v->name);
+		return unknown();
+	}
+	vec_push(visiting, v);
+	Dim d = v->kind == VK_BUILTIN ? builtin_dim(v->builtin) : decl_dim(v);
+	visiting->n--;
+	v->dim = d;
+	v->dim_known = true;
+	return d;
+}
+
+/* ---- expressions */
+
+static Dim power(Loc loc, Dim base, Expr *expo, Dim de)
+{
+	if (is_unknown(base) || is_unknown(de))
+		return unknown();
+	if (!is_one(de)) {
+		dim_error(expo->loc, "exponent must be dimensionless, got %s", dim_str(de));
+		return unknown();
+	}
+	if (is_one(base))
+		return DIM_ONE;
+	double n;
+	Dim nd;
+	if (!const_eval(expo, &n, &nd)) {
+		dim_error(expo->loc, "exponent of a dimensioned base must be a constant");
+		return unknown();
+	}
+	return snn_dim_pow(base, n);
+}
+
+static Dim infer_binary(Expr *e)
+{
+	Dim a = infer(e->a), b = infer(e->b);
+	switch (e->op) {
+	case OP_ADD: case OP_SUB:
+		return sides(e->loc, e->a, a, e->b, b);
+	case OP_MUL:
+		return snn_dim_mul(a, b);
+	case OP_DIV:
+		return snn_dim_div(a, b);
+	case OP_POW:
+		return power(e->loc, a, e->b, b);
+	case OP_LT: case OP_GT: case OP_LE: case OP_GE: case OP_EQ: case OP_NE:
+		return is_unknown(sides(e->loc, e->a, a, e->b, b)) ? unknown() : DIM_ONE;
+	case OP_AND: case OP_OR:
+		return DIM_ONE;
+	default:
+		return unknown();
+	}
+}
+
+/* min max clip: every argument has one dimension (literal zeros adapt). */
+static Dim same_args(Expr *e, Expr **args, Dim *d, int n)
+{
+	int ref = -1;
+	for (int k = 0; k < n; k++) {
+		if (is_unknown(d[k]))
+			return unknown();
+		if (ref < 0 && !lit_zero(args[k]))
+			ref = k;
+	}
+	if (ref < 0)
+		return DIM_ONE;
+	for (int k = 0; k < n; k++) {
+		if (lit_zero(args[k])) {
+			set_zero(args[k], d[ref]);
+		} else if (!dim_eq(d[k], d[ref])) {
+			dim_error(e->loc, "arguments of %s have different dimensions: %s and %s",
+				  e->name, dim_str(d[ref]), dim_str(d[k]));
+			return unknown();
+		}
+	}
+	return d[ref];
+}
+
+static Dim pure_args(Expr *e, Expr **args, Dim *d, int n)
+{
+	for (int k = 0; k < n; k++)
+		if (!is_unknown(d[k]) && !is_one(d[k]))
+			dim_error(args[k]->loc, "argument of %s must be dimensionless, got %s",
+				  e->name, dim_str(d[k]));
+	return DIM_ONE;
+}
+
+static Dim infer_call(Expr *e)
+{
+	int n = e->args ? e->args->n : 0;
+	Expr **args = (Expr **)(e->args ? e->args->items : NULL);
+	Dim *d = arena_alloc(sizeof(Dim) * (n + 1));
+	for (int k = 0; k < n; k++)
+		d[k] = infer(args[k]);
+	if (e->builtin <= FN_NONE || e->builtin >= FN_COUNT)
+		return unknown();
+	const FnInfo *fn = &fn_table[e->builtin];
+	if (n < fn->min_args)
+		return unknown();
+	switch (fn->rule) {
+	case DR_SAME:
+		return same_args(e, args, d, n);
+	case DR_KEEP: case DR_REDUCE:
+		return d[0];
+	case DR_PURE:
+		return pure_args(e, args, d, n);
+	case DR_SIGN: case DR_RAND:
+		return DIM_ONE;
+	case DR_SQRT:
+		return snn_dim_pow(d[0], 0.5);
+	case DR_POW:
+		return power(e->loc, d[0], args[1], d[1]);
+	case DR_GRAD:
+		return snn_dim_div(d[0], d[1]);
+	}
+	return unknown();
+}
+
+static Dim name_dim(Expr *e)
+{
+	if (e->var)
+		return var_dim(e->var);
+	const snn_unit *u = e->name ? snn_unit_find(e->name) : NULL;
+	return u ? u->dim : unknown();
+}
+
+/* Infer and record the dimension of e and of all its subexpressions. */
+static Dim infer(Expr *e)
+{
+	if (!e)
+		return DIM_ONE;
+	switch (e->kind) {
+	case EX_NUM:
+		return set(e, DIM_ONE);
+	case EX_QTY: {
+		const snn_unit *u = snn_unit_find(e->name);
+		return set(e, u ? u->dim : unknown());
+	}
+	case EX_NAME:
+		return set(e, name_dim(e));
+	case EX_DERIV:
+		return set(e, e->var ? snn_dim_div(var_dim(e->var), DIM_TIME) : unknown());
+	case EX_MEMBER:
+		return set(e, e->var ? var_dim(e->var) : unknown());
+	case EX_UNARY: {
+		Dim a = infer(e->a);
+		return set(e, e->op == OP_NOT ? DIM_ONE : a);
+	}
+	case EX_BINARY:
+		return set(e, infer_binary(e));
+	case EX_COND: {
+		infer(e->a);
+		Dim b = infer(e->b), c = infer(e->c);
+		return set(e, same(e->loc, "left branch", e->b, b, "right branch", e->c, c));
+	}
+	case EX_CALL:
+		return set(e, infer_call(e));
+	default:
+		return set(e, unknown());
+	}
+}
+
+/* ---- statements and models */
+
+static void check_stmts(Vec *body);
+
+static void check_assign(Stmt *s)
+{
+	Dim t = infer(s->target), v = infer(s->value);
+	if (s->op != '*') {
+		sides(s->loc, s->target, t, s->value, v);
+		return;
+	}
+	if (!is_unknown(v) && !is_one(v))
+		dim_error(s->loc, "factor of *= must be dimensionless, got %s", dim_str(v));
+}
+
+static void check_stmts(Vec *body)
+{
+	VEC_EACH(Stmt *, s, body) {
+		if (s->kind == ST_ASSIGN) {
+			check_assign(s);
+		} else {
+			infer(s->value);
+			check_stmts(s->then_);
+			check_stmts(s->else_);
+		}
+	}
+}
+
+/* An annotated declaration's initial value must match the annotation. */
+static void check_var(Var *v)
+{
+	Dim d = var_dim(v);
+	Decl *decl = v->decl;
+	if (v->kind == VK_LET || !decl || !decl->annot || !decl->init)
+		return;
+	Dim i = infer(decl->init);
+	if (is_unknown(d) || is_unknown(i))
+		return;
+	if (lit_zero(decl->init))
+		set_zero(decl->init, d);
+	else if (!dim_eq(d, i))
+		dim_error(decl->init->loc, "dimensions differ: declared %s, initial value is %s",
+			  dim_str(d), dim_str(i));
+}
+
+/* C dX/dt = E: [C][X]/s == [E]. */
+static void check_ode(Var *x, Member *m)
+{
+	Dim c = m->coef ? infer(m->coef) : DIM_ONE;
+	Dim left = snn_dim_div(snn_dim_mul(c, var_dim(x)), DIM_TIME);
+	Dim right = infer(m->value);
+	sides(m->loc, NULL, left, m->value, right);
+}
+
+static void check_model(Model *m)
+{
+	VEC_EACH(Var *, v, m->vars)
+		check_var(v);
+	VEC_EACH(Var *, v, m->vars)
+		if (v->ode)
+			check_ode(v, v->ode);
+	check_stmts(m->on_tick);
+	check_stmts(m->on_pre);
+	check_stmts(m->on_post);
+	check_stmts(m->reset);
+	if (m->spike)
+		infer(m->spike);
+	if (m->refractory)
+		expect(m->refractory, DIM_TIME, "refractory period");
+}
+
+/* ---- the network */
+
+static void check_inits(Vec *inits)
+{
+	VEC_EACH(Init *, in, inits) {
+		if (!in->var || !in->value)
+			continue;
+		Dim want = var_dim(in->var), got = infer(in->value);
+		if (is_unknown(want) || is_unknown(got))
+			continue;
+		if (lit_zero(in->value))
+			set_zero(in->value, want);
+		else if (!dim_eq(want, got))
+			dim_error(in->loc, "dimensions differ: '%s' is %s, value is %s",
+				  in->var->name, dim_str(want), dim_str(got));
+	}
+}
+
+static void check_pop(Pop *p)
+{
+	check_inits(p->inits);
+	if (p->rate)
+		expect(p->rate, snn_dim_div(DIM_ONE, DIM_TIME), "rate");
+	VEC_EACH(Expr *, t, p->times)
+		expect(t, DIM_TIME, "spike time");
+	VEC_EACH(Expr *, k, p->index_list)
+		expect(k, DIM_ONE, "spike index");
+	if (p->present)
+		expect(p->present, DIM_TIME, "present");
+}
+
+static void check_conn(Conn *c)
+{
+	if (c->syn)
+		check_model(c->syn);
+	check_inits(c->inits);
+	if (c->p)
+		expect(c->p, DIM_ONE, "connection probability p");
+	if (c->delay)
+		expect(c->delay, DIM_TIME, "delay");
+}
+
+bool check_dims(Unit *u)
+{
+	reports = vec_new();
+	visiting = vec_new();
+	failed = false;
+	VEC_EACH(Model *, m, u->models)
+		check_model(m);
+	if (u->net) {
+		VEC_EACH(Pop *, p, u->net->pops)
+			check_pop(p);
+		VEC_EACH(Conn *, c, u->net->conns)
+			check_conn(c);
+	}
+	return !failed;
+}
+
+Dim dim_of(Expr *e)
+{
+	return e && e->has_dim ? e->dim : DIM_ONE;
+}
+
+/* ---- constant evaluation */
+
+static bool const_unary(const Expr *e, double *v, Dim *d)
+{
+	if (!const_eval(e->a, v, d))
+		return false;
+	if (is_neg(e->op)) {
+		*v = -*v;
+	} else if (e->op == OP_NOT) {
+		*v = *v == 0;
+		*d = DIM_ONE;
+	} else if (!is_plus(e->op)) {
+		return false;
+	}
+	return true;
+}
+
+static bool const_pow(double a, Dim da, double b, Dim db, double *v, Dim *d)
+{
+	if (!is_one(db))
+		return false;
+	*v = pow(a, b);
+	*d = is_one(da) ? DIM_ONE : snn_dim_pow(da, b);
+	return true;
+}
+
+static bool const_binary(const Expr *e, double *v, Dim *d)
+{
+	double a, b;
+	Dim da, db;
+	if (!const_eval(e->a, &a, &da) || !const_eval(e->b, &b, &db))
+		return false;
+	bool eq = dim_eq(da, db);
+	*d = DIM_ONE;
+	switch (e->op) {
+	case OP_ADD: *v = a + b; *d = da; return eq;
+	case OP_SUB: *v = a - b; *d = da; return eq;
+	case OP_MUL: *v = a * b; *d = snn_dim_mul(da, db); return true;
+	case OP_DIV: *v = a / b; *d = snn_dim_div(da, db); return true;
+	case OP_POW: return const_pow(a, da, b, db, v, d);
+	case OP_LT: *v = a < b; return eq;
+	case OP_GT: *v = a > b; return eq;
+	case OP_LE: *v = a <= b; return eq;
+	case OP_GE: *v = a >= b; return eq;
+	case OP_EQ: *v = a == b; return eq;
+	case OP_NE: *v = a != b; return eq;
+	case OP_AND: *v = a != 0 && b != 0; return true;
+	case OP_OR: *v = a != 0 || b != 0; return true;
+	default: return false;
+	}
+}
+
+/* One-argument functions of a dimensionless argument. */
+static bool const_pure(FnId f, double x, double *v)
+{
+	switch (f) {
+	case FN_EXP: *v = exp(x); return true;
+	case FN_LOG: *v = log(x); return true;
+	case FN_SIN: *v = sin(x); return true;
+	case FN_COS: *v = cos(x); return true;
+	case FN_TANH: *v = tanh(x); return true;
+	case FN_SIGMOID: *v = 1 / (1 + exp(-x)); return true;
+	case FN_FLOOR: *v = floor(x); return true;
+	default: return false;
+	}
+}
+
+static bool const_call(const Expr *e, double *v, Dim *d)
+{
+	FnId f = e->builtin > FN_NONE && e->builtin < FN_COUNT ? (FnId)e->builtin : fn_lookup(e->name);
+	int n = e->args ? e->args->n : 0;
+	if (f == FN_NONE || n < fn_table[f].min_args || n > fn_table[f].max_args || n > 3)
+		return false;
+	double x[3] = {0};
+	Dim dx[3] = {DIM_ONE, DIM_ONE, DIM_ONE};
+	for (int k = 0; k < n; k++)
+		if (!const_eval(e->args->items[k], &x[k], &dx[k]))
+			return false;
+	*d = dx[0];
+	switch (f) {
+	case FN_SQRT: *v = sqrt(x[0]); *d = snn_dim_pow(dx[0], 0.5); return true;
+	case FN_ABS: *v = fabs(x[0]); return true;
+	case FN_RELU: *v = x[0] > 0 ? x[0] : 0; return true;
+	case FN_SIGN: *v = (x[0] > 0) - (x[0] < 0); *d = DIM_ONE; return true;
+	case FN_HEAVISIDE: *v = x[0] > 0; *d = DIM_ONE; return true;
+	case FN_MIN: *v = fmin(x[0], x[1]); return dim_eq(dx[0], dx[1]);
+	case FN_MAX: *v = fmax(x[0], x[1]); return dim_eq(dx[0], dx[1]);
+	case FN_CLIP:
+		*v = fmin(fmax(x[0], x[1]), x[2]);
+		return dim_eq(dx[0], dx[1]) && dim_eq(dx[0], dx[2]);
+	case FN_POW: return const_pow(x[0], dx[0], x[1], dx[1], v, d);
+	default: return is_one(dx[0]) && const_pure(f, x[0], v);
+	}
+}
+
+static bool const_name(const Expr *e, double *v, Dim *d)
+{
+	if (e->var) {
+		if (e->var->kind != VK_UNIT)
+			return false;
+		*v = e->var->unit_factor;
+		*d = e->var->dim;
+		return true;
+	}
+	const snn_unit *u = e->name ? snn_unit_find(e->name) : NULL;
+	if (!u)
+		return false;
+	*v = u->factor;
+	*d = u->dim;
+	return true;
+}
+
+bool const_eval(const Expr *e, double *value, Dim *dim)
+{
+	if (!e)
+		return false;
+	switch (e->kind) {
+	case EX_NUM:
+		*value = e->num;
+		*dim = e->has_dim ? e->dim : DIM_ONE;
+		return true;
+	case EX_QTY: {
+		const snn_unit *u = snn_unit_find(e->name);
+		if (!u)
+			return false;
+		*value = e->num * u->factor;
+		*dim = u->dim;
+		return true;
+	}
+	case EX_NAME:
+		return const_name(e, value, dim);
+	case EX_UNARY:
+		return const_unary(e, value, dim);
+	case EX_BINARY:
+		return const_binary(e, value, dim);
+	case EX_COND: {
+		double c;
+		Dim dc;
+		if (!const_eval(e->a, &c, &dc))
+			return false;
+		return const_eval(c != 0 ? e->b : e->c, value, dim);
+	}
+	case EX_CALL:
+		return const_call(e, value, dim);
+	default:
+		return false;
+	}
+}

@@ -1,0 +1,1200 @@
+/*
+ * resolve.c — names and kinds: from the AST to the model and network IR.
+ *
+ * For each neuron/synapse declaration a Model is built: its variables
+ * (params, states, lets, inputs, and the built-ins t dt i N t_last spiked xi),
+ * its ODEs attached to their states, its event blocks.  Every name in an
+ * expression is bound to a Var (units used as factors become VK_UNIT vars),
+ * every call to a built-in function.  A synapse model is resolved once as a
+ * template (pre./post. members left unbound) and once more per connection
+ * with the pre and post neuron models known, so that dims and emit see the
+ * real variables behind `post.ge`.
+ *
+ * The network's items are evaluated into Pops, Groups (slices), Conns and
+ * Records; constant expressions (dt, sizes, run, every) through const_eval.
+ * Features owned by later issues are parsed but rejected here with
+ * "not supported yet".
+ */
+#include <math.h>
+#include <string.h>
+
+#include "snnc.h"
+
+typedef struct Scope {
+	Model *m;
+	Model *pre, *post;       /* synapse instances: the bound neuron models */
+	bool template_;          /* synapse template: pre./post. left unbound */
+	Vec *builtins;
+	const char *what;        /* "neuron", "synapse" */
+} Scope;
+
+static void resolve_expr(Scope *s, Expr *e);
+
+static const char *builtin_names[] = {
+	[BI_T] = "t", [BI_DT] = "dt", [BI_I] = "i", [BI_N] = "N",
+	[BI_T_LAST] = "t_last", [BI_SPIKED] = "spiked", [BI_XI] = "xi",
+};
+
+static Builtin builtin_lookup(const char *name)
+{
+	for (int b = BI_T; b <= BI_XI; b++)
+		if (!strcmp(builtin_names[b], name))
+			return (Builtin)b;
+	return BI_NONE;
+}
+
+static Var *new_var(Model *m, const char *name, VarKind k, Loc loc)
+{
+	Var *v = arena_alloc(sizeof *v);
+	v->name = name;
+	v->kind = k;
+	v->loc = loc;
+	v->model = m;
+	return v;
+}
+
+/* One Var per built-in per model, created on first use. */
+static Var *builtin_var(Model *m, Vec *cache, Builtin b)
+{
+	VEC_EACH(Var *, v, cache)
+		if (v->builtin == b)
+			return v;
+	Var *v = new_var(m, builtin_names[b], VK_BUILTIN, (Loc){0});
+	v->builtin = b;
+	vec_push(cache, v);
+	return v;
+}
+
+Var *model_var(const Model *m, const char *name)
+{
+	VEC_EACH(Var *, v, m->vars)
+		if (!strcmp(v->name, name))
+			return v;
+	return NULL;
+}
+
+static Var *unit_var(const char *name, Loc loc)
+{
+	const snn_unit *u = snn_unit_find(name);
+	if (!u)
+		return NULL;
+	Var *v = new_var(NULL, name, VK_UNIT, loc);
+	v->dim = u->dim;
+	v->dim_known = true;
+	v->unit_factor = u->factor;
+	return v;
+}
+
+/* ------------------------------------------------------------ expressions */
+
+/* A name read in a model: declared vars, then built-ins, then units. */
+static Var *lookup(Scope *s, const char *name, Loc loc)
+{
+	Var *v = model_var(s->m, name);
+	if (v)
+		return v;
+	Builtin b = builtin_lookup(name);
+	if (b != BI_NONE) {
+		if ((b == BI_T_LAST || b == BI_SPIKED) && s->m->synapse)
+			return NULL;
+		return builtin_var(s->m, s->builtins, b);
+	}
+	return unit_var(name, loc);
+}
+
+/* pre.X / post.X inside a synapse */
+static void resolve_prepost(Scope *s, Expr *e)
+{
+	bool pre = e->a->kind == EX_PRE;
+	e->side = pre ? 1 : 2;
+	if (!s->m->synapse) {
+		error_at(e->loc, "'%s.%s' is only meaningful inside a synapse", pre ? "pre" : "post", e->name);
+		return;
+	}
+	if (s->template_)
+		return;
+	Model *nm = pre ? s->pre : s->post;
+	if (!nm)
+		return;
+	Var *v = model_var(nm, e->name);
+	if (!v) {
+		Builtin b = builtin_lookup(e->name);
+		if (b == BI_T_LAST || b == BI_SPIKED || b == BI_I)
+			v = builtin_var(nm, s->builtins, b);
+	}
+	if (!v) {
+		error_at(e->loc, "the %s neuron model '%s' has no variable '%s'",
+			 pre ? "pre" : "post", nm->name, e->name);
+		return;
+	}
+	if (v->kind == VK_LET) {
+		error_at(e->loc, "reading a let of the %s neuron ('%s.%s') is not supported yet",
+			 pre ? "pre" : "post", pre ? "pre" : "post", e->name);
+		return;
+	}
+	e->var = v;
+}
+
+static void resolve_call(Scope *s, Expr *e)
+{
+	FnId f = fn_lookup(e->name);
+	if (f == FN_NONE) {
+		error_at(e->loc, "unknown function '%s'", e->name);
+		return;
+	}
+	e->builtin = f;
+	const FnInfo *fi = &fn_table[f];
+	int n = e->args ? e->args->n : 0;
+	if (n < fi->min_args || n > fi->max_args) {
+		if (fi->min_args == fi->max_args)
+			error_at(e->loc, "%s() takes %d argument%s, got %d", e->name, fi->min_args,
+				 fi->min_args == 1 ? "" : "s", n);
+		else
+			error_at(e->loc, "%s() takes %d to %d arguments, got %d", e->name,
+				 fi->min_args, fi->max_args, n);
+		return;
+	}
+	if (f == FN_SUM || f == FN_GRAD) {
+		error_at(e->loc, "%s() is not supported yet", e->name);
+		return;
+	}
+	if (f == FN_RAND || f == FN_RANDN)
+		e->site = s->m->nsites++;
+	VEC_EACH(Expr *, a, e->args) {
+		if (a->kind == EX_ARG) {
+			error_at(a->loc, "%s() takes no named arguments", e->name);
+			continue;
+		}
+		resolve_expr(s, a);
+	}
+}
+
+static void resolve_expr(Scope *s, Expr *e)
+{
+	if (!e)
+		return;
+	switch (e->kind) {
+	case EX_NUM:
+		return;
+	case EX_QTY:
+		if (!snn_unit_find(e->name))
+			error_at(e->loc, "unknown unit '%s'", e->name);
+		return;
+	case EX_NAME:
+		if (!strcmp(e->name, "spikes")) {
+			error_at(e->loc, "'spikes' is not a variable");
+			return;
+		}
+		e->var = lookup(s, e->name, e->loc);
+		if (!e->var)
+			error_at(e->loc, "unknown name '%s'", e->name);
+		else if (e->var->kind == VK_BUILTIN)
+			e->builtin = e->var->builtin;
+		if (e->var && e->var->kind == VK_BUILTIN && e->var->builtin == BI_XI)
+			s->m->uses_xi = true;
+		return;
+	case EX_DERIV: {
+		const char *dn = arena_printf("d%s", e->name);
+		e->var = model_var(s->m, dn);
+		if (!e->var)
+			error_at(e->loc, "unknown name '%s' (a derivative d%s/dt is only "
+				 "recognised at the start of a member)", dn, e->name);
+		return;
+	}
+	case EX_MEMBER:
+		if (e->a->kind == EX_PRE || e->a->kind == EX_POST)
+			resolve_prepost(s, e);
+		else
+			error_at(e->loc, "'.' is only allowed after pre or post inside a model");
+		return;
+	case EX_UNARY:
+		resolve_expr(s, e->a);
+		return;
+	case EX_BINARY:
+		resolve_expr(s, e->a);
+		resolve_expr(s, e->b);
+		return;
+	case EX_COND:
+		resolve_expr(s, e->a);
+		resolve_expr(s, e->b);
+		resolve_expr(s, e->c);
+		return;
+	case EX_CALL:
+		resolve_call(s, e);
+		return;
+	default:
+		error_at(e->loc, "this kind of expression is not allowed inside a model");
+		return;
+	}
+}
+
+/* A unit annotation: names are units, whatever is declared. */
+static void resolve_annot(Expr *e)
+{
+	if (!e)
+		return;
+	switch (e->kind) {
+	case EX_NUM:
+		return;
+	case EX_NAME:
+		e->var = unit_var(e->name, e->loc);
+		if (!e->var)
+			error_at(e->loc, "unknown unit '%s'", e->name);
+		return;
+	case EX_QTY:
+		if (!snn_unit_find(e->name))
+			error_at(e->loc, "unknown unit '%s'", e->name);
+		return;
+	case EX_BINARY:
+		if (e->op == OP_MUL || e->op == OP_DIV || e->op == OP_POW) {
+			resolve_annot(e->a);
+			if (e->op != OP_POW)
+				resolve_annot(e->b);
+			return;
+		}
+		break;
+	default:
+		break;
+	}
+	error_at(e->loc, "expected a unit");
+}
+
+/* ------------------------------------------------------------- statements */
+
+static void resolve_target(Scope *s, Stmt *st, bool in_reset)
+{
+	Expr *t = st->target;
+	if (t->kind == EX_NAME) {
+		Var *v = model_var(s->m, t->name);
+		if (!v) {
+			if (builtin_lookup(t->name) != BI_NONE)
+				error_at(t->loc, "cannot assign to the built-in '%s'", t->name);
+			else
+				error_at(t->loc, "unknown name '%s'", t->name);
+			return;
+		}
+		if (v->kind != VK_STATE) {
+			static const char *kn[] = {
+				[VK_PARAM] = "param", [VK_LET] = "let", [VK_INPUT] = "input",
+				[VK_PRE_STATE] = "pre state", [VK_POST_STATE] = "post state",
+				[VK_MODULATOR] = "modulator",
+			};
+			error_at(t->loc, "cannot assign to %s '%s'", kn[v->kind] ? kn[v->kind] : "", t->name);
+			return;
+		}
+		t->var = v;
+		v->assigned = true;
+		if (in_reset)
+			v->held = true;
+		return;
+	}
+	if (t->kind == EX_MEMBER && (t->a->kind == EX_POST || t->a->kind == EX_PRE)) {
+		if (t->a->kind == EX_PRE) {
+			error_at(t->loc, "writing to the presynaptic neuron is not supported");
+			return;
+		}
+		resolve_prepost(s, t);
+		if (t->var && t->var->kind != VK_STATE && t->var->kind != VK_INPUT)
+			error_at(t->loc, "cannot assign to 'post.%s': only states and inputs of the "
+				 "post neuron can be written", t->name);
+		if (t->var && t->var->kind == VK_INPUT && st->op != '+' && st->op != '-')
+			error_at(t->loc, "an input can only be added to ('post.%s += ...')", t->name);
+		return;
+	}
+	error_at(t->loc, "cannot assign to this expression");
+}
+
+static void resolve_stmts(Scope *s, Vec *body, bool in_reset)
+{
+	VEC_EACH(Stmt *, st, body) {
+		if (st->kind == ST_IF) {
+			resolve_expr(s, st->value);
+			resolve_stmts(s, st->then_, in_reset);
+			resolve_stmts(s, st->else_, in_reset);
+			continue;
+		}
+		resolve_target(s, st, in_reset);
+		resolve_expr(s, st->value);
+	}
+}
+
+static void append_all(Vec **dst, Vec *src)
+{
+	if (!*dst)
+		*dst = vec_new();
+	VEC_EACH(void *, x, src)
+		vec_push(*dst, x);
+}
+
+/* --------------------------------------------------------------- members */
+
+static void declare(Scope *s, Decl *d, VarKind k)
+{
+	Model *m = s->m;
+	if (builtin_lookup(d->name) != BI_NONE) {
+		error_at(d->loc, "'%s' is a built-in name and cannot be declared", d->name);
+		return;
+	}
+	if (!strcmp(d->name, "spikes")) {
+		error_at(d->loc, "'spikes' cannot be a variable name");
+		return;
+	}
+	Var *old = model_var(m, d->name);
+	if (old) {
+		error_at(d->loc, "'%s' is already declared in %s '%s'", d->name, s->what, m->name);
+		note_at(old->loc, "previous declaration of '%s' is here", d->name);
+		return;
+	}
+	Var *v = new_var(m, d->name, k, d->loc);
+	v->decl = d;
+	v->index = m->vars->n;
+	vec_push(m->vars, v);
+}
+
+static VarKind member_var_kind(MemberKind k)
+{
+	switch (k) {
+	case MB_PARAM: return VK_PARAM;
+	case MB_STATE: return VK_STATE;
+	case MB_PRE_STATE: return VK_PRE_STATE;
+	case MB_POST_STATE: return VK_POST_STATE;
+	case MB_LET: return VK_LET;
+	case MB_INPUT: return VK_INPUT;
+	default: return VK_MODULATOR;
+	}
+}
+
+/* First pass: declarations, so that order of members does not matter. */
+static void declare_members(Scope *s, Vec *members)
+{
+	Model *m = s->m;
+	VEC_EACH(Member *, mb, members) {
+		switch (mb->kind) {
+		case MB_PRE_STATE: case MB_POST_STATE: case MB_MODULATOR:
+			if (!m->synapse) {
+				error_at(mb->loc, "only a synapse can declare %s",
+					 mb->kind == MB_MODULATOR ? "a modulator" : "pre/post state");
+				break;
+			}
+			error_at(mb->loc, "%s is not supported yet",
+				 mb->kind == MB_MODULATOR ? "'modulator'" :
+				 mb->kind == MB_PRE_STATE ? "'pre state'" : "'post state'");
+			break;
+		case MB_INPUT:
+			if (m->synapse) {
+				error_at(mb->loc, "a synapse cannot declare an input");
+				break;
+			}
+			/* fall through */
+		case MB_PARAM: case MB_STATE: case MB_LET:
+			VEC_EACH(Decl *, d, mb->decls)
+				declare(s, d, member_var_kind(mb->kind));
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+static void resolve_ode(Scope *s, Member *mb)
+{
+	Var *v = model_var(s->m, mb->name);
+	if (!v) {
+		error_at(mb->name_loc, "d%s/dt: '%s' is not declared (declare it with 'state %s = ...')",
+			 mb->name, mb->name, mb->name);
+		return;
+	}
+	if (v->kind != VK_STATE) {
+		error_at(mb->name_loc, "d%s/dt: '%s' is not a state", mb->name, mb->name);
+		return;
+	}
+	if (v->ode) {
+		error_at(mb->loc, "'%s' already has an ODE", mb->name);
+		note_at(v->ode->loc, "the first one is here");
+		return;
+	}
+	v->ode = mb;
+	vec_push(s->m->odes, mb);
+	resolve_expr(s, mb->coef);
+	resolve_expr(s, mb->value);
+}
+
+static void resolve_on(Scope *s, Member *mb)
+{
+	Model *m = s->m;
+	const char *ev = mb->name;
+	if (!strcmp(ev, "tick")) {
+		if (m->synapse) {
+			error_at(mb->loc, "'on tick' in a synapse is not supported yet");
+			return;
+		}
+		resolve_stmts(s, mb->body, false);
+		append_all(&m->on_tick, mb->body);
+	} else if (!strcmp(ev, "pre")) {
+		if (!m->synapse) {
+			error_at(mb->loc, "'on pre' belongs in a synapse");
+			return;
+		}
+		resolve_stmts(s, mb->body, false);
+		append_all(&m->on_pre, mb->body);
+	} else if (!strcmp(ev, "post")) {
+		if (!m->synapse)
+			error_at(mb->loc, "'on post' belongs in a synapse");
+		else
+			error_at(mb->loc, "'on post' is not supported yet");
+	} else {
+		error_at(mb->loc, "unknown event '%s' (expected tick, pre or post)", ev);
+	}
+}
+
+static void neuron_only(Scope *s, Member *mb, const char *what)
+{
+	if (s->m->synapse)
+		error_at(mb->loc, "'%s' belongs in a neuron, not a synapse", what);
+}
+
+static void resolve_member(Scope *s, Member *mb)
+{
+	Model *m = s->m;
+	switch (mb->kind) {
+	case MB_PARAM: case MB_STATE: case MB_INPUT:
+		VEC_EACH(Decl *, d, mb->decls) {
+			resolve_annot(d->annot);
+			resolve_expr(s, d->init);
+		}
+		break;
+	case MB_LET:
+		VEC_EACH(Decl *, d, mb->decls)
+			resolve_expr(s, d->init);
+		break;
+	case MB_ODE:
+		resolve_ode(s, mb);
+		break;
+	case MB_ON:
+		resolve_on(s, mb);
+		break;
+	case MB_SPIKE:
+		neuron_only(s, mb, "spike when");
+		if (m->spike)
+			error_at(mb->loc, "a neuron has one 'spike when'");
+		m->spike = mb->value;
+		resolve_expr(s, mb->value);
+		break;
+	case MB_RESET:
+		neuron_only(s, mb, "reset");
+		resolve_stmts(s, mb->body, true);
+		append_all(&m->reset, mb->body);
+		break;
+	case MB_REFRACTORY:
+		neuron_only(s, mb, "refractory");
+		if (m->refractory)
+			error_at(mb->loc, "a neuron has one 'refractory'");
+		m->refractory = mb->value;
+		resolve_expr(s, mb->value);
+		break;
+	case MB_METHOD:
+		m->method = mb->name;
+		m->method_loc = mb->name_loc;
+		break;
+	case MB_REDUCE:
+		error_at(mb->loc, "'reduce' is not supported yet");
+		break;
+	default:
+		break;
+	}
+}
+
+static Model *resolve_model(TopDecl *td, Model *pre, Model *post, bool template_)
+{
+	Model *m = arena_alloc(sizeof *m);
+	m->name = td->name;
+	m->synapse = td->kind == TD_SYNAPSE;
+	m->loc = td->loc;
+	m->decl = td;
+	m->vars = vec_new();
+	m->odes = vec_new();
+	m->on_tick = vec_new();
+	m->on_pre = vec_new();
+	m->on_post = vec_new();
+	m->reset = vec_new();
+	Scope s = { .m = m, .pre = pre, .post = post, .template_ = template_,
+		    .builtins = vec_new(), .what = m->synapse ? "synapse" : "neuron" };
+	declare_members(&s, td->members);
+	VEC_EACH(Member *, mb, td->members)
+		resolve_member(&s, mb);
+	if (m->reset->n && !m->spike)
+		error_at(m->loc, "neuron '%s' has a reset but no 'spike when'", m->name);
+	if (m->refractory && !m->spike)
+		error_at(m->refractory->loc, "'refractory' needs a 'spike when'");
+	return m;
+}
+
+/* ============================================================== network */
+
+typedef struct NetCtx {
+	Unit *u;
+	Network *net;
+	Vec *globals;
+} NetCtx;
+
+Model *find_model(Unit *u, const char *name)
+{
+	VEC_EACH(Model *, m, u->models)
+		if (!strcmp(m->name, name))
+			return m;
+	return NULL;
+}
+
+static Pop *find_pop(Network *n, const char *name)
+{
+	VEC_EACH(Pop *, p, n->pops)
+		if (!strcmp(p->name, name))
+			return p;
+	return NULL;
+}
+
+static Group *find_group(Network *n, const char *name)
+{
+	VEC_EACH(Group *, g, n->groups)
+		if (!strcmp(g->name, name))
+			return g;
+	return NULL;
+}
+
+static Conn *find_conn(Network *n, const char *name)
+{
+	VEC_EACH(Conn *, c, n->conns)
+		if (c->name && !strcmp(c->name, name))
+			return c;
+	return NULL;
+}
+
+static bool name_taken(NetCtx *c, const char *name, Loc loc)
+{
+	if (find_pop(c->net, name) || find_group(c->net, name) || find_conn(c->net, name)) {
+		error_at(loc, "'%s' is already declared in network '%s'", name, c->net->name);
+		return true;
+	}
+	return false;
+}
+
+/* A constant of a given dimension: sizes, dt, durations, periods. */
+static bool eval_dim(Expr *e, Dim want, const char *what, double *out)
+{
+	double v;
+	Dim d;
+	if (!const_eval(e, &v, &d)) {
+		error_at(e->loc, "%s must be a constant", what);
+		return false;
+	}
+	if (!dim_eq(d, want)) {
+		error_at(e->loc, "%s must be %s, got %s", what, dim_str(want), dim_str(d));
+		return false;
+	}
+	*out = v;
+	return true;
+}
+
+static bool eval_int(Expr *e, const char *what, int64_t lo, int64_t hi, int64_t *out)
+{
+	double v;
+	if (!eval_dim(e, DIM_ONE, what, &v))
+		return false;
+	if (v != floor(v) || v < (double)lo || v > (double)hi) {
+		error_at(e->loc, "%s must be a whole number from %lld to %lld",
+			 what, (long long)lo, (long long)hi);
+		return false;
+	}
+	*out = (int64_t)v;
+	return true;
+}
+
+static const char *dirname_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? arena_strndup(path, (size_t)(slash - path)) : ".";
+}
+
+static const char *relative_path(NetCtx *c, const char *p)
+{
+	if (p[0] == '/')
+		return p;
+	return arena_printf("%s/%s", dirname_of(c->u->path), p);
+}
+
+static void setting(NetCtx *c, NetItem *it)
+{
+	Network *n = c->net;
+	const char *k = it->name;
+	Expr *e = it->value;
+	double v;
+	if (!strcmp(k, "dt")) {
+		if (eval_dim(e, DIM_TIME, "dt", &v)) {
+			if (!(v > 0))
+				error_at(e->loc, "dt must be a positive time");
+			n->dt = v;
+		}
+	} else if (!strcmp(k, "method")) {
+		if (e->kind != EX_NAME)
+			error_at(e->loc, "method must be one of euler, rk2, rk4, exponential_euler, exact");
+		else
+			n->method = e->name, n->method_loc = e->loc;
+	} else if (!strcmp(k, "seed")) {
+		int64_t s;
+		if (eval_int(e, "seed", 0, INT64_MAX / 2, &s))
+			n->seed = (uint64_t)s;
+	} else if (!strcmp(k, "precision")) {
+		if (e->kind == EX_NAME && !strcmp(e->name, "double"))
+			n->single = false;
+		else if (e->kind == EX_NAME && !strcmp(e->name, "single"))
+			n->single = true;
+		else
+			error_at(e->loc, "precision must be double or single");
+	} else if (!strcmp(k, "batch")) {
+		int64_t b;
+		if (eval_int(e, "batch", 1, 1 << 20, &b)) {
+			n->batch = b;
+			if (b != 1)
+				error_at(e->loc, "batch > 1 is not supported yet");
+		}
+	} else {
+		error_at(it->name_loc, "unknown network setting '%s' (expected dt, method, seed, "
+			 "precision or batch)", k);
+	}
+}
+
+/* Resolve `name = value` inits of a pop or connection in its model's scope. */
+static Init *resolve_init(Model *m, const char *name, Expr *value, Loc loc, Vec *builtins)
+{
+	Var *v = model_var(m, name);
+	if (!v || (v->kind != VK_PARAM && v->kind != VK_STATE)) {
+		error_at(loc, "%s '%s' has no param or state '%s'",
+			 m->synapse ? "synapse" : "neuron", m->name, name);
+		return NULL;
+	}
+	Scope s = { .m = m, .builtins = builtins, .what = m->synapse ? "synapse" : "neuron",
+		    .template_ = true };
+	resolve_expr(&s, value);
+	Init *in = arena_alloc(sizeof *in);
+	in->var = v;
+	in->value = value;
+	in->loc = loc;
+	return in;
+}
+
+static const char *generator_kinds[] = { "poisson", "spikes", "from_file" };
+
+static Expr *named_arg(Vec *args, const char *name)
+{
+	VEC_EACH(Expr *, a, args)
+		if (a->kind == EX_ARG && !strcmp(a->name, name))
+			return a->a;
+	return NULL;
+}
+
+static void check_generator_args(Expr *call, const char **allowed)
+{
+	VEC_EACH(Expr *, a, call->args) {
+		if (a_i == 0)
+			continue;
+		bool ok = false;
+		for (const char **k = allowed; *k; k++)
+			if (a->kind == EX_ARG && !strcmp(a->name, *k))
+				ok = true;
+		if (!ok)
+			error_at(a->loc, "unexpected argument to %s()", call->name);
+	}
+}
+
+static void generator(NetCtx *c, Pop *p, Expr *call)
+{
+	Vec *args = call->args;
+	if (!strcmp(call->name, "from_file")) {
+		p->kind = POP_FROM_FILE;
+		Expr *path = args && args->n ? args->items[0] : NULL;
+		if (!path || path->kind != EX_STRING) {
+			error_at(call->loc, "from_file() takes a file name first");
+			return;
+		}
+		p->path = relative_path(c, path->str);
+		p->present = named_arg(args, "present");
+		if (!p->present)
+			error_at(call->loc, "from_file() needs present = T");
+		Expr *mode = named_arg(args, "mode");
+		p->ff_mode = SNN_FF_RATES;
+		if (mode && mode->kind == EX_NAME && !strcmp(mode->name, "values"))
+			p->ff_mode = SNN_FF_VALUES;
+		else if (mode && !(mode->kind == EX_NAME && !strcmp(mode->name, "rates")))
+			error_at(mode->loc, "mode must be rates or values");
+		check_generator_args(call, (const char *[]){ "present", "mode", NULL });
+		return;
+	}
+	Expr *n = args && args->n ? args->items[0] : NULL;
+	if (!n || n->kind == EX_ARG) {
+		error_at(call->loc, "%s() takes the population size first", call->name);
+		return;
+	}
+	eval_int(n, "a population size", 1, INT32_MAX, &p->n);
+	if (!strcmp(call->name, "poisson")) {
+		p->kind = POP_POISSON;
+		p->rate = named_arg(args, "rate");
+		if (!p->rate)
+			error_at(call->loc, "poisson() needs rate = R");
+		check_generator_args(call, (const char *[]){ "rate", NULL });
+	} else {
+		p->kind = POP_SPIKES;
+		Expr *times = named_arg(args, "times"), *index = named_arg(args, "index");
+		if (!times || times->kind != EX_LIST) {
+			error_at(call->loc, "spikes() needs times = [...]");
+			return;
+		}
+		p->times = times->args;
+		if (index && index->kind != EX_LIST)
+			error_at(index->loc, "index must be a list [...]");
+		else if (index) {
+			p->index_list = index->args;
+			if (index->args->n != times->args->n)
+				error_at(index->loc, "index has %d entries but times has %d",
+					 index->args->n, times->args->n);
+		}
+		check_generator_args(call, (const char *[]){ "times", "index", NULL });
+	}
+}
+
+static void pop_item(NetCtx *c, NetItem *it)
+{
+	if (name_taken(c, it->name, it->name_loc))
+		return;
+	Pop *p = arena_alloc(sizeof *p);
+	p->name = it->name;
+	p->loc = it->loc;
+	p->inits = vec_new();
+	p->index = c->net->pops->n;
+	vec_push(c->net->pops, p);
+	Group *g = arena_alloc(sizeof *g);
+	*g = (Group){ .name = p->name, .pop = p, .lo = 0, .hi = -1, .loc = it->loc };
+	vec_push(c->net->groups, g);
+
+	Expr *call = it->value;
+	if (!call || call->kind != EX_CALL) {
+		error_at(it->loc, "expected a neuron model or a generator, e.g. LIF(100) or poisson(100, rate = 5 Hz)");
+		return;
+	}
+	for (int k = 0; k < 3; k++)
+		if (!strcmp(call->name, generator_kinds[k])) {
+			generator(c, p, call);
+			if (it->decls && it->decls->n)
+				error_at(it->loc, "a generator takes no initial values");
+			return;
+		}
+	Model *m = find_model(c->u, call->name);
+	if (!m) {
+		error_at(call->loc, "unknown neuron model '%s'", call->name);
+		return;
+	}
+	if (m->synapse) {
+		error_at(call->loc, "'%s' is a synapse, not a neuron model", call->name);
+		return;
+	}
+	p->kind = POP_NEURON;
+	p->model = m;
+	Expr *n = call->args && call->args->n ? call->args->items[0] : NULL;
+	if (!n || n->kind == EX_ARG) {
+		error_at(call->loc, "%s() takes the population size first", call->name);
+		return;
+	}
+	if (n->kind != EX_NUM)
+		error_at(n->loc, "a population size must be an integer literal");
+	else
+		eval_int(n, "a population size", 1, INT32_MAX, &p->n);
+	Vec *builtins = vec_new();
+	VEC_EACH(Expr *, a, call->args) {
+		if (a_i == 0)
+			continue;
+		if (a->kind != EX_ARG) {
+			error_at(a->loc, "expected NAME = VALUE");
+			continue;
+		}
+		Init *in = resolve_init(m, a->name, a->a, a->loc, builtins);
+		if (in)
+			vec_push(p->inits, in);
+	}
+	VEC_EACH(Decl *, d, it->decls) {
+		Init *in = resolve_init(m, d->name, d->init, d->loc, builtins);
+		if (in)
+			vec_push(p->inits, in);
+	}
+}
+
+/* P or a slice name; `P[a:b]` inline */
+static bool group_of(NetCtx *c, Expr *e, Group *out)
+{
+	if (e->kind == EX_NAME) {
+		Group *g = find_group(c->net, e->name);
+		if (!g) {
+			error_at(e->loc, "unknown population '%s'", e->name);
+			return false;
+		}
+		*out = *g;
+		return true;
+	}
+	if (e->kind == EX_SLICE) {
+		Group base;
+		if (!group_of(c, e->a, &base))
+			return false;
+		int64_t lo, hi, n = base.hi < 0 ? base.pop->n : base.hi - base.lo;
+		if (base.pop->kind == POP_FROM_FILE) {
+			error_at(e->loc, "slices of a from_file population are not supported yet");
+			return false;
+		}
+		if (!eval_int(e->b, "a slice bound", 0, INT32_MAX, &lo) ||
+		    !eval_int(e->c, "a slice bound", 0, INT32_MAX, &hi))
+			return false;
+		if (!(lo < hi && hi <= n)) {
+			error_at(e->loc, "slice [%lld:%lld] out of range: need 0 <= a < b <= %lld",
+				 (long long)lo, (long long)hi, (long long)n);
+			return false;
+		}
+		*out = base;
+		out->lo = base.lo + lo;
+		out->hi = base.lo + hi;
+		out->loc = e->loc;
+		return true;
+	}
+	error_at(e->loc, "expected a population or a slice");
+	return false;
+}
+
+static void let_item(NetCtx *c, NetItem *it)
+{
+	if (name_taken(c, it->name, it->name_loc))
+		return;
+	Group g;
+	if (!it->value || it->value->kind != EX_SLICE) {
+		error_at(it->loc, "a network 'let' names a slice, e.g. let E = P[0:800]");
+		return;
+	}
+	if (!group_of(c, it->value, &g))
+		return;
+	Group *ng = arena_alloc(sizeof *ng);
+	*ng = g;
+	ng->name = it->name;
+	vec_push(c->net->groups, ng);
+}
+
+/* A pseudo neuron model for generators: they have t_last and spiked. */
+static Model *generator_model(Pop *p)
+{
+	static Model gm;
+	if (!gm.vars) {
+		gm.name = "generator";
+		gm.vars = vec_new();
+		gm.odes = vec_new();
+	}
+	(void)p;
+	return &gm;
+}
+
+static void connectivity_arg(NetCtx *c, Conn *cn, Expr *a)
+{
+	if (a->kind == EX_NAME) {
+		if (!strcmp(a->name, "one_to_one"))
+			cn->kind = SNN_CONN_ONE;
+		else if (!strcmp(a->name, "all_to_all"))
+			cn->kind = SNN_CONN_ALL;
+		else
+			error_at(a->loc, "unknown connectivity '%s' (expected one_to_one or all_to_all, "
+				 "or p = ..., fan_in = ..., weights = \"...\")", a->name);
+		return;
+	}
+	error_at(a->loc, "expected NAME = VALUE");
+}
+
+static void connect_arg(NetCtx *c, Conn *cn, Expr *a, Vec *builtins)
+{
+	const char *k = a->name;
+	Expr *v = a->a;
+	if (!strcmp(k, "p")) {
+		double p;
+		cn->kind = SNN_CONN_P;
+		cn->p = v;
+		if (eval_dim(v, DIM_ONE, "p", &p) && !(p >= 0 && p <= 1))
+			error_at(v->loc, "p must lie in [0, 1], got %g", p);
+	} else if (!strcmp(k, "fan_in")) {
+		cn->kind = SNN_CONN_FAN_IN;
+		eval_int(v, "fan_in", 0, INT32_MAX, &cn->fan_in);
+	} else if (!strcmp(k, "weights") || !strcmp(k, "mask")) {
+		if (v->kind != EX_STRING) {
+			error_at(v->loc, "%s takes a file name (a string)", k);
+			return;
+		}
+		if (k[0] == 'w') {
+			cn->kind = SNN_CONN_WEIGHTS;
+			cn->weights = relative_path(c, v->str);
+			Var *w = model_var(cn->syn, "w");
+			if (!w || w->kind != VK_STATE)
+				error_at(a->loc, "weights = needs a synapse with a state 'w'");
+		} else {
+			cn->mask = relative_path(c, v->str);
+		}
+	} else if (!strcmp(k, "delay")) {
+		Scope s = { .m = cn->syn, .builtins = builtins, .what = "synapse", .template_ = true };
+		resolve_expr(&s, v);
+		cn->delay = v;
+	} else if (!strcmp(k, "max_delay")) {
+		error_at(a->loc, "max_delay is only for learned delays, which are not supported yet");
+	} else {
+		Init *in = resolve_init(cn->syn, k, v, a->loc, builtins);
+		if (in)
+			vec_push(cn->inits, in);
+	}
+}
+
+static void connect_item(NetCtx *c, NetItem *it)
+{
+	Conn *cn = arena_alloc(sizeof *cn);
+	cn->loc = it->loc;
+	cn->kind = SNN_CONN_ALL;
+	cn->inits = vec_new();
+	cn->index = c->net->conns->n;
+	bool pre_ok = group_of(c, it->pre, &cn->pre);
+	bool post_ok = group_of(c, it->post, &cn->post);
+	if (!pre_ok || !post_ok)
+		return;
+	Expr *call = it->value;
+	Model *tm = call && call->kind == EX_CALL ? find_model(c->u, call->name) : NULL;
+	if (!tm) {
+		error_at(call ? call->loc : it->loc, "unknown synapse model '%s'", call ? call->name : "?");
+		return;
+	}
+	if (!tm->synapse) {
+		error_at(call->loc, "'%s' is a neuron model, not a synapse", call->name);
+		return;
+	}
+	if (it->name) {
+		if (name_taken(c, it->name, it->name_loc))
+			return;
+		cn->name = it->name;
+	} else {
+		cn->name = arena_printf("%s_%s_%d", cn->pre.name, cn->post.name, cn->index);
+	}
+	Model *pre = cn->pre.pop->model ? cn->pre.pop->model : generator_model(cn->pre.pop);
+	Model *post = cn->post.pop->model;
+	if (!post) {
+		error_at(it->post->loc, "a generator as the post of a connection is not supported yet");
+		return;
+	}
+	cn->syn = resolve_model(tm->decl, pre, post, false);
+	vec_push(c->net->conns, cn);
+	Vec *builtins = vec_new();
+	VEC_EACH(Expr *, a, call->args) {
+		if (a->kind == EX_ARG)
+			connect_arg(c, cn, a, builtins);
+		else
+			connectivity_arg(c, cn, a);
+	}
+	if (it->decls && it->decls->n)
+		error_at(it->loc, "binding modulators ('{ m = ... }') is not supported yet");
+	if (cn->kind == SNN_CONN_ONE) {
+		int64_t a = cn->pre.hi < 0 ? cn->pre.pop->n : cn->pre.hi - cn->pre.lo;
+		int64_t b = cn->post.hi < 0 ? cn->post.pop->n : cn->post.hi - cn->post.lo;
+		if (a != b && cn->pre.pop->kind != POP_FROM_FILE)
+			error_at(it->loc, "one_to_one needs groups of equal size, got %lld and %lld",
+				 (long long)a, (long long)b);
+	}
+	if (cn->kind == SNN_CONN_FAN_IN) {
+		int64_t a = cn->pre.hi < 0 ? cn->pre.pop->n : cn->pre.hi - cn->pre.lo;
+		if (cn->fan_in > a && cn->pre.pop->kind != POP_FROM_FILE)
+			error_at(it->loc, "fan_in = %lld is larger than the presynaptic group (%lld)",
+				 (long long)cn->fan_in, (long long)a);
+	}
+	cn->hetero_delay = cn->delay && (depends_on_kind(cn->delay, VK_BUILTIN) ||
+					 depends_on_kind(cn->delay, VK_STATE) || has_random(cn->delay));
+}
+
+static Record *new_record(Loc loc)
+{
+	Record *r = arena_alloc(sizeof *r);
+	r->loc = loc;
+	r->i1 = -1;
+	return r;
+}
+
+static void record_item(NetCtx *c, NetItem *it)
+{
+	Expr *e = it->value;
+	Record *r = new_record(it->loc);
+	if (it->value2) {
+		double every;
+		if (eval_dim(it->value2, DIM_TIME, "every", &every))
+			r->every = every;
+		r->every_loc = it->value2->loc;
+	}
+	Expr *range = NULL;
+	if (e->kind == EX_SLICE) {
+		range = e;
+		e = e->a;
+	}
+	if (e->kind == EX_NAME) {
+		error_at(e->loc, "globals are not supported yet ('record %s')", e->name);
+		return;
+	}
+	if (e->kind != EX_MEMBER || e->a->kind != EX_NAME) {
+		error_at(e->loc, "expected POP.spikes, POP.VAR or CONN.VAR");
+		return;
+	}
+	const char *owner = e->a->name, *var = e->name;
+	Group *g = find_group(c->net, owner);
+	Conn *cn = g ? NULL : find_conn(c->net, owner);
+	if (!g && !cn) {
+		error_at(e->a->loc, "unknown population or connection '%s'", owner);
+		return;
+	}
+	if (range) {
+		int64_t lo, hi;
+		if (!eval_int(range->b, "a slice bound", 0, INT64_MAX / 2, &lo) ||
+		    !eval_int(range->c, "a slice bound", 0, INT64_MAX / 2, &hi))
+			return;
+		if (g) {
+			int64_t n = g->hi < 0 ? g->pop->n : g->hi - g->lo;
+			if (!(lo < hi && hi <= n)) {
+				error_at(range->loc, "slice [%lld:%lld] out of range: need 0 <= a < b <= %lld",
+					 (long long)lo, (long long)hi, (long long)n);
+				return;
+			}
+		} else if (!(lo < hi)) {
+			error_at(range->loc, "empty slice [%lld:%lld]", (long long)lo, (long long)hi);
+			return;
+		}
+		r->i0 = lo;
+		r->i1 = hi;
+	}
+	if (g) {
+		r->group = *g;
+		if (!strcmp(var, "spikes")) {
+			r->stem = g->name;
+		} else {
+			r->stem = arena_printf("%s.%s", g->name, var);
+			Model *m = g->pop->model;
+			Builtin b = builtin_lookup(var);
+			if (b == BI_T_LAST || b == BI_SPIKED) {
+				r->builtin = b;
+			} else if (!m || !(r->var = model_var(m, var))) {
+				error_at(e->loc, "population '%s' has no variable '%s'", g->name, var);
+				return;
+			}
+		}
+	} else {
+		r->conn = cn;
+		r->stem = arena_printf("%s.%s", cn->name, var);
+		r->var = model_var(cn->syn, var);
+		if (!r->var) {
+			error_at(e->loc, "connection '%s' has no variable '%s'", cn->name, var);
+			return;
+		}
+	}
+	VEC_EACH(Record *, o, c->net->records)
+		if (!strcmp(o->stem, r->stem)) {
+			error_at(it->loc, "'%s' is already recorded", r->stem);
+			return;
+		}
+	vec_push(c->net->records, r);
+}
+
+static void network_item(NetCtx *c, NetItem *it)
+{
+	switch (it->kind) {
+	case NI_SETTING: setting(c, it); break;
+	case NI_GLOBAL: error_at(it->loc, "globals are not supported yet"); break;
+	case NI_POP: pop_item(c, it); break;
+	case NI_LET: let_item(c, it); break;
+	case NI_CONNECT: connect_item(c, it); break;
+	case NI_ON: error_at(it->loc, "a network's 'on tick' is not supported yet"); break;
+	case NI_RECORD: record_item(c, it); break;
+	case NI_RUN:
+		if (c->net->has_run)
+			error_at(it->loc, "a network has one 'run'");
+		c->net->has_run = true;
+		eval_dim(it->value, DIM_TIME, "run", &c->net->duration);
+		break;
+	}
+}
+
+static Network *resolve_network(Unit *u, TopDecl *td)
+{
+	Network *n = arena_alloc(sizeof *n);
+	n->name = td->name;
+	n->loc = td->loc;
+	n->dt = 1e-4;
+	n->method = "euler";
+	n->seed = 1;
+	n->batch = 1;
+	n->pops = vec_new();
+	n->groups = vec_new();
+	n->conns = vec_new();
+	n->records = vec_new();
+	n->source = u->path;
+	NetCtx c = { .u = u, .net = n };
+	/* settings first: dt is needed by everything else */
+	VEC_EACH(NetItem *, it, td->members)
+		if (it->kind == NI_SETTING)
+			network_item(&c, it);
+	VEC_EACH(NetItem *, it, td->members)
+		if (it->kind != NI_SETTING)
+			network_item(&c, it);
+	if (!n->has_run)
+		error_at(n->loc, "network '%s' has no 'run' (e.g. run 1 s)", n->name);
+	VEC_EACH(Record *, r, n->records)
+		if (r->every > 0) {
+			double k = floor(r->every / n->dt + 0.5);
+			if (k < 1 || fabs(k * n->dt - r->every) > 1e-9 * r->every)
+				error_at(r->every_loc, "every must be a whole multiple of dt");
+		}
+	return n;
+}
+
+Unit *resolve(Program *p, const char *path)
+{
+	Unit *u = arena_alloc(sizeof *u);
+	u->prog = p;
+	u->models = vec_new();
+	u->path = path;
+	TopDecl *net = NULL;
+	VEC_EACH(TopDecl *, td, p->decls) {
+		if (td->kind == TD_IMPORT)
+			continue;
+		if (td->kind == TD_NETWORK) {
+			if (net) {
+				error_at(td->name_loc, "a file has at most one network ('%s' is the second)", td->name);
+				note_at(net->name_loc, "the first is '%s'", net->name);
+			}
+			net = net ? net : td;
+			continue;
+		}
+		Model *old = find_model(u, td->name);
+		if (old) {
+			error_at(td->name_loc, "model '%s' is already defined", td->name);
+			note_at(old->decl->name_loc, "previous definition is here");
+			continue;
+		}
+		vec_push(u->models, resolve_model(td, NULL, NULL, true));
+	}
+	if (net)
+		u->net = resolve_network(u, net);
+	return u;
+}
+
+bool has_random(const Expr *e)
+{
+	if (!e)
+		return false;
+	if (e->kind == EX_CALL && (e->builtin == FN_RAND || e->builtin == FN_RANDN ||
+				   !strcmp(e->name, "rand") || !strcmp(e->name, "randn")))
+		return true;
+	if (has_random(e->a) || has_random(e->b) || has_random(e->c))
+		return true;
+	VEC_EACH(Expr *, x, e->args)
+		if (has_random(x))
+			return true;
+	return false;
+}

@@ -1,0 +1,477 @@
+/*
+ * sim.c — the simulation core: the memory pool, creating a simulation from
+ * a model descriptor, the clock (snn_step / snn_run with SIGINT/SIGTERM
+ * handling and a progress line), variable access by qualified name and
+ * --set.
+ *
+ * The library never exits: every failure comes back as NULL or -1 with a
+ * message, and the command line (cli.c) decides the exit status.  All
+ * memory comes from one pool (a list of 64-byte aligned, zeroed blocks)
+ * released at once by snn_destroy; nothing is allocated in the step loop.
+ */
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "internal.h"
+
+/* ---------------------------------------------------------------- pool */
+
+/* A block's header is a whole alignment unit, so the payload stays aligned. */
+#define ALIGN 64
+struct snn_block {
+	snn_block *next;
+};
+
+void *snn_alloc(snn_sim *sim, size_t bytes)
+{
+	size_t body = (bytes + ALIGN - 1) & ~(size_t)(ALIGN - 1);
+	if (body < bytes || body > SIZE_MAX - ALIGN) {
+		fputs("snn: out of memory\n", stderr);
+		abort();
+	}
+	snn_block *b = aligned_alloc(ALIGN, ALIGN + body);
+	if (!b) {
+		fputs("snn: out of memory\n", stderr);
+		abort();
+	}
+	memset(b, 0, ALIGN + body);
+	b->next = sim->priv->blocks;
+	sim->priv->blocks = b;
+	return (char *)b + ALIGN;
+}
+
+void *snn_alloc_array(snn_sim *sim, size_t count, size_t size)
+{
+	if (size && count > SIZE_MAX / size) {
+		fputs("snn: out of memory\n", stderr);
+		abort();
+	}
+	return snn_alloc(sim, count * size);
+}
+
+char *snn_pool_strdup(snn_sim *sim, const char *s)
+{
+	size_t n = strlen(s) + 1;
+	return memcpy(snn_alloc(sim, n), s, n);
+}
+
+char *snn_pool_printf(snn_sim *sim, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	char *s = snn_alloc(sim, (size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+static void pool_free(snn_block *b)
+{
+	while (b) {
+		snn_block *next = b->next;
+		free(b);
+		b = next;
+	}
+}
+
+/* ---------------------------------------------------------------- helpers */
+
+double snn_round(double x)
+{
+	return floor(x + 0.5);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+int snn_mkdir_p(const char *path)
+{
+	char buf[4096];
+	size_t n = strlen(path);
+	if (n == 0 || n >= sizeof buf) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(buf, path, n + 1);
+	for (size_t k = 1; k <= n; k++) {
+		if (buf[k] != '/' && buf[k] != '\0')
+			continue;
+		char c = buf[k];
+		buf[k] = '\0';
+		if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+			return -1;
+		buf[k] = c;
+	}
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return -1;
+	if (!S_ISDIR(st.st_mode)) {
+		errno = ENOTDIR;
+		return -1;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- variables */
+
+int snn_var_is_scalar(const snn_var_desc *v)
+{
+	return v->kind == SNN_VK_PARAM || v->owner_kind == SNN_OWN_GLOBAL;
+}
+
+void *snn_var_data(const snn_sim *sim, const snn_var_desc *v)
+{
+	if (snn_var_is_scalar(v))
+		return (char *)sim->state + v->offset;
+	/* t_last and spiked live in the population, not in the model's state */
+	if (v->kind == SNN_VK_BUILTIN && v->owner_kind == SNN_OWN_POP) {
+		if (strcmp(v->name, "t_last") == 0)
+			return sim->pops[v->owner].t_last;
+		if (strcmp(v->name, "spiked") == 0)
+			return sim->pops[v->owner].spiked;
+	}
+	return snn_var_array(sim, v);
+}
+
+double snn_load(const void *a, int type, int64_t i)
+{
+	switch (type) {
+	case SNN_T_F64: return ((const double *)a)[i];
+	case SNN_T_F32: return ((const float *)a)[i];
+	case SNN_T_I32: return ((const int32_t *)a)[i];
+	case SNN_T_U8: return ((const uint8_t *)a)[i];
+	case SNN_T_I64: return (double)((const int64_t *)a)[i];
+	}
+	return NAN;
+}
+
+static void store(void *a, int type, int64_t i, double x)
+{
+	switch (type) {
+	case SNN_T_F64: ((double *)a)[i] = x; break;
+	case SNN_T_F32: ((float *)a)[i] = (float)x; break;
+	case SNN_T_I32: ((int32_t *)a)[i] = (int32_t)x; break;
+	case SNN_T_U8: ((uint8_t *)a)[i] = (uint8_t)x; break;
+	case SNN_T_I64: ((int64_t *)a)[i] = (int64_t)x; break;
+	}
+}
+
+static const char *owner_name(const snn_model *m, const snn_var_desc *v)
+{
+	switch (v->owner_kind) {
+	case SNN_OWN_POP: return m->pops[v->owner].name;
+	case SNN_OWN_CONN: return m->conns[v->owner].name;
+	}
+	return NULL;
+}
+
+/* "POP.VAR", "CONN.VAR" or "GLOBAL" */
+int snn_model_find_var(const snn_model *m, const char *qname)
+{
+	const char *dot = strchr(qname, '.');
+	size_t olen = dot ? (size_t)(dot - qname) : 0;
+	const char *name = dot ? dot + 1 : qname;
+	for (int k = 0; k < m->nvars; k++) {
+		const snn_var_desc *v = &m->vars[k];
+		const char *owner = owner_name(m, v);
+		if (strcmp(v->name, name) != 0 || !owner != !dot)
+			continue;
+		if (!dot || (strlen(owner) == olen && memcmp(owner, qname, olen) == 0))
+			return k;
+	}
+	return -1;
+}
+
+int snn_find_var(const snn_sim *sim, const char *qname)
+{
+	return snn_model_find_var(sim->model, qname);
+}
+
+int64_t snn_var_count(const snn_sim *sim, int var)
+{
+	const snn_var_desc *v = &sim->model->vars[var];
+	if (snn_var_is_scalar(v))
+		return 1;
+	if (v->owner_kind == SNN_OWN_CONN)
+		return sim->conns[v->owner].csr.nsyn;
+	return sim->pops[v->owner].n;
+}
+
+double snn_get(const snn_sim *sim, int var, int64_t i)
+{
+	const snn_var_desc *v = &sim->model->vars[var];
+	if (snn_var_is_scalar(v))
+		return *(const double *)snn_var_data(sim, v);
+	if (v->kind == SNN_VK_LET) {
+		double x;
+		v->eval(sim, i, i + 1, &x);
+		return x;
+	}
+	return snn_load(snn_var_data(sim, v), v->type, i);
+}
+
+int snn_set(snn_sim *sim, int var, int64_t i, double value)
+{
+	if (var < 0 || var >= sim->model->nvars)
+		return -1;
+	const snn_var_desc *v = &sim->model->vars[var];
+	if (v->kind == SNN_VK_LET || i < 0 || i >= snn_var_count(sim, var))
+		return -1;
+	if (snn_var_is_scalar(v)) {
+		*(double *)snn_var_data(sim, v) = value;
+		if (sim->priv->setup_done && sim->model->update)
+			sim->model->update(sim);
+		return 0;
+	}
+	void *a = snn_var_data(sim, v);
+	if (!a)
+		return -1;
+	store(a, v->type, i, value);
+	return 0;
+}
+
+/* NAME=VALUE -> the name (in buf) and the value text */
+static const char *split_assign(const char *assign, char *buf, size_t n)
+{
+	const char *eq = strchr(assign, '=');
+	if (!eq || eq == assign || (size_t)(eq - assign) >= n)
+		return NULL;
+	memcpy(buf, assign, (size_t)(eq - assign));
+	buf[eq - assign] = '\0';
+	return eq + 1;
+}
+
+int snn_set_parse(const snn_model *m, const char *assign, int *var, double *value,
+		  char *err, size_t errlen)
+{
+	char name[256], want[128], got[128];
+	const char *text = split_assign(assign, name, sizeof name);
+	if (!text) {
+		snprintf(err, errlen, "--set '%s': expected NAME=VALUE", assign);
+		return -1;
+	}
+	int k = snn_model_find_var(m, name);
+	if (k < 0) {
+		snprintf(err, errlen, "unknown name '%s'", name);
+		return -1;
+	}
+	const snn_var_desc *v = &m->vars[k];
+	if (v->kind != SNN_VK_PARAM && v->owner_kind != SNN_OWN_GLOBAL) {
+		snprintf(err, errlen, "'%s' is not a param", name);
+		return -1;
+	}
+	snn_dim dim;
+	if (snn_parse_quantity(text, value, &dim) != 0) {
+		snprintf(err, errlen, "--set %s: malformed value '%s'", name, text);
+		return -1;
+	}
+	if (!snn_dim_eq(dim, v->dim)) {
+		snprintf(err, errlen, "--set %s: dimensions differ: expected %s, got %s", name,
+			 snn_dim_format(v->dim, want, sizeof want), snn_dim_format(dim, got, sizeof got));
+		return -1;
+	}
+	*var = k;
+	return 0;
+}
+
+int snn_set_text(snn_sim *sim, const char *assign, char *err, size_t errlen)
+{
+	int var;
+	double value;
+	if (snn_set_parse(sim->model, assign, &var, &value, err, errlen) != 0)
+		return -1;
+	return snn_set(sim, var, 0, value);
+}
+
+/* ---------------------------------------------------------------- create */
+
+static void clock_from(snn_sim *sim, const snn_options *opt)
+{
+	const snn_model *m = sim->model;
+	double duration = opt->duration >= 0 ? opt->duration : m->duration;
+	sim->dt = m->dt;
+	sim->seed = opt->seed >= 0 ? (uint64_t)opt->seed : m->seed;
+	sim->priv->requested_duration = duration;
+	sim->nsteps = (int64_t)snn_round(duration / sim->dt);
+	sim->t = sim->dt;
+	sim->priv->out_dir = snn_pool_strdup(sim, opt->out_dir ? opt->out_dir : "out");
+	sim->priv->progress = opt->progress && !opt->quiet;
+}
+
+static void alloc_pops(snn_sim *sim)
+{
+	for (int k = 0; k < sim->model->npops; k++) {
+		snn_pop *p = &sim->pops[k];
+		if (p->n <= 0 || p->spk)
+			continue;
+		p->spk = snn_alloc_array(sim, (size_t)p->n, sizeof *p->spk);
+		p->spiked = snn_alloc_array(sim, (size_t)p->n, sizeof *p->spiked);
+		p->t_last = snn_alloc_array(sim, (size_t)p->n, sizeof *p->t_last);
+		for (int32_t i = 0; i < p->n; i++)
+			p->t_last[i] = -INFINITY;
+	}
+}
+
+static snn_sim *new_sim(const snn_model *m)
+{
+	snn_sim *sim = calloc(1, sizeof *sim);
+	struct snn_priv *priv = calloc(1, sizeof *priv);
+	if (!sim || !priv) {
+		fputs("snn: out of memory\n", stderr);
+		abort();
+	}
+	sim->model = m;
+	sim->priv = priv;
+	sim->pops = snn_alloc_array(sim, (size_t)m->npops + 1, sizeof *sim->pops);
+	sim->conns = snn_alloc_array(sim, (size_t)m->nconns + 1, sizeof *sim->conns);
+	priv->nspikes = snn_alloc_array(sim, (size_t)m->npops + 1, sizeof *priv->nspikes);
+	for (int k = 0; k < m->npops; k++) {
+		sim->pops[k].name = m->pops[k].name;
+		sim->pops[k].n = m->pops[k].n;
+	}
+	for (int k = 0; k < m->nconns; k++)
+		sim->conns[k].name = m->conns[k].name;
+	sim->state = snn_alloc(sim, m->state_size);
+	return sim;
+}
+
+static int apply_sets(snn_sim *sim, const snn_options *opt, char *err, size_t errlen)
+{
+	for (int k = 0; k < opt->nset; k++)
+		if (snn_set_text(sim, opt->set[k], err, errlen) != 0)
+			return -1;
+	return 0;
+}
+
+static int make_out_dir(snn_sim *sim, char *err, size_t errlen)
+{
+	if (snn_mkdir_p(sim->priv->out_dir) == 0)
+		return 0;
+	snprintf(err, errlen, "cannot create the output directory '%s': %s",
+		 sim->priv->out_dir, strerror(errno));
+	return -1;
+}
+
+snn_sim *snn_create(const snn_model *m, const snn_options *opt, char *err, size_t errlen)
+{
+	static const snn_options none = { .duration = -1, .seed = -1 };
+	if (!opt)
+		opt = &none;
+	snn_sim *sim = new_sim(m);
+	clock_from(sim, opt);
+	if (!(sim->dt > 0) || !(sim->priv->requested_duration >= 0)) {
+		snprintf(err, errlen, "dt must be positive and the duration not negative");
+		goto fail;
+	}
+	if (m->defaults)
+		m->defaults(sim);
+	if (apply_sets(sim, opt, err, errlen) != 0)
+		goto fail;
+	alloc_pops(sim);
+	if (m->setup && m->setup(sim, err, errlen) != 0)
+		goto fail;
+	alloc_pops(sim);        /* from_file populations know their size now */
+	sim->priv->setup_done = 1;
+	if (make_out_dir(sim, err, errlen) != 0 || snn_monitors_open(sim, err, errlen) != 0)
+		goto fail;
+	return sim;
+fail:
+	snn_destroy(sim);
+	return NULL;
+}
+
+/* ---------------------------------------------------------------- clock */
+
+int snn_step(snn_sim *sim)
+{
+	sim->t = (double)(sim->step + 1) * sim->dt;
+	sim->model->step(sim);
+	for (int k = 0; k < sim->model->npops; k++)
+		sim->priv->nspikes[k] += sim->pops[k].nspk;
+	sim->step++;
+	return 0;
+}
+
+static volatile sig_atomic_t pending_signal;
+
+static void on_signal(int sig)
+{
+	pending_signal = sig;
+}
+
+/* `\r  t = 0.512 s / 1.000 s  51%  ETA 0.4 s  2.1x real time` */
+static void progress_line(const snn_sim *sim, double elapsed)
+{
+	double t = (double)sim->step * sim->dt, total = (double)sim->nsteps * sim->dt;
+	int pct = sim->nsteps ? (int)(100 * sim->step / sim->nsteps) : 100;
+	double eta = sim->step ? elapsed * (double)(sim->nsteps - sim->step) / (double)sim->step : 0;
+	double speed = elapsed > 0 ? t / elapsed : 0;
+	fprintf(stderr, "\r  t = %.3f s / %.3f s  %3d%%  ETA %.1f s  %.1fx real time",
+		t, total, pct, eta, speed);
+	fflush(stderr);
+}
+
+int snn_run(snn_sim *sim)
+{
+	struct sigaction sa, old_int, old_term;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	pending_signal = 0;
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+
+	double t0 = now(), shown = t0;
+	while (sim->step < sim->nsteps && !pending_signal) {
+		snn_step(sim);
+		if (sim->priv->progress && now() - shown >= 0.5) {
+			shown = now();
+			progress_line(sim, shown - t0);
+		}
+	}
+	sim->priv->wall_time += now() - t0;
+	if (sim->priv->progress) {
+		progress_line(sim, now() - t0);
+		fputc('\n', stderr);
+	}
+
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	sim->priv->signal = pending_signal;
+	return pending_signal;
+}
+
+/* ---------------------------------------------------------------- finish */
+
+int snn_finish(snn_sim *sim)
+{
+	int rc = snn_monitors_close(sim);
+	if (snn_meta_write(sim) != 0)
+		rc = -1;
+	sim->priv->finished = 1;
+	return rc;
+}
+
+void snn_destroy(snn_sim *sim)
+{
+	if (!sim)
+		return;
+	snn_monitors_close(sim);
+	pool_free(sim->priv->blocks);
+	free(sim->priv);
+	free(sim);
+}

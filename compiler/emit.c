@@ -140,7 +140,7 @@ static const char *src_text(Loc loc)
 		col++;
 	}
 	const char *end = start;
-	while (*end && *end != '\n' && col < loc.last_column) {
+	while (*end && *end != '\n' && col <= loc.last_column) {
 		end++;
 		while ((*end & 0xC0) == 0x80)
 			end++;

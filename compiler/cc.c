@@ -104,7 +104,7 @@ int build_binary(const char *c_path, const BuildOptions *bo)
 		vec_push(args, "-march=native");
 	vec_push(args, "-fno-math-errno");
 	vec_push(args, "-w");
-	vec_push(args, "-g");
+	vec_push(args, "-gdwarf-4");
 	vec_push(args, arena_printf("-I%s", inc));
 	vec_push(args, (void *)c_path);
 	vec_push(args, arena_printf("%s/snn_main.o", lib));

@@ -795,12 +795,43 @@ static void propagator_locals(const Lowered *L)
 			}
 }
 
+/* Integrate and threshold in one sweep: possible when nothing runs between
+ * them for this population (no on tick); nothing else can observe the
+ * difference, since no other population reads this one's state. */
+static bool fused(const Pop *p)
+{
+	const Model *m = p->model;
+	return m->spike && m->odes->n && !m->on_tick->n;
+}
+
+static void fire_flag(const Pop *p, const Ctx *c)
+{
+	const Model *m = p->model;
+	comment(m->spike->loc, "");
+	src_line(m->spike->loc);
+	if (has_refractory(m))
+		ln("const int fire = !refr & %s;", conds(m->spike, c));
+	else
+		ln("const int fire = %s;", conds(m->spike, c));
+	back_to_c();
+	ln("x_spiked[i] = (uint8_t)fire;");
+}
+
+/* The flags to this step's spike list, and their t_last. */
+static void compaction(const Pop *p)
+{
+	ln("snn_pop *rt = &sim->pops[%d];", p->index);
+	ln("rt->nspk = snn_compact(x_spiked, n, rt->spk);");
+	ln("for (int32_t k = 0; k < rt->nspk; k++)");
+	ln("\tx_t_last[rt->spk[k]] = t;");
+}
+
 static void kernel_integrate(const Pop *p)
 {
 	const Model *m = p->model;
 	Lowered *L = m->low;
-	ln("/* phase 1: integrate the ODEs of %s (%s, %s) over dt */", p->name, m->name,
-	   scheme_names[L->scheme]);
+	ln("/* phase 1: integrate the ODEs of %s (%s, %s) over dt%s */", p->name, m->name,
+	   scheme_names[L->scheme], fused(p) ? "; phase 3: threshold" : "");
 	open_block("static void pop_%s_integrate(snn_sim *sim)", p->name);
 	own_pop_prologue(p);
 	ln("const double t0 = (double)step * sim->dt; (void)t0;");
@@ -808,6 +839,7 @@ static void kernel_integrate(const Pop *p)
 		ln("const real sqrtdt = sqrt(dt); (void)sqrtdt;");
 	if (L->scheme == SCH_EXACT && !L->a_per_element)
 		propagator_locals(L);
+	ln("SNN_VECTORIZE");
 	open_block("for (int32_t i = 0; i < n; i++)");
 	if (has_refractory(m))
 		ln("const int refr = step <= x_ref_until[i]; (void)refr;");
@@ -826,7 +858,14 @@ static void kernel_integrate(const Pop *p)
 		else
 			ln("x_%s[i] = n_%s;", x, x);
 	}
+	if (fused(p)) {
+		Ctx c = pop_ctx(p, M_STAGE);
+		c.stage = "n_";
+		fire_flag(p, &c);
+	}
 	close_block();
+	if (fused(p))
+		compaction(p);
 	close_block();
 	back_to_c();
 	ln("%s", "");
@@ -852,29 +891,17 @@ static void kernel_tick(const Pop *p)
 
 static void kernel_threshold(const Pop *p)
 {
-	const Model *m = p->model;
 	Ctx c = pop_ctx(p, M_ARRAY);
 	ln("/* phase 3: threshold of %s; this step's spikes, ascending */", p->name);
 	open_block("static void pop_%s_threshold(snn_sim *sim)", p->name);
 	own_pop_prologue(p);
-	ln("snn_pop *rt = &sim->pops[%d];", p->index);
-	ln("int32_t *restrict spk = rt->spk;");
-	ln("int32_t ns = 0;");
+	ln("SNN_VECTORIZE");
 	open_block("for (int32_t i = 0; i < n; i++)");
-	comment(m->spike->loc, "spike when ");
-	src_line(m->spike->loc);
-	if (has_refractory(m))
-		ln("const int fire = !(step <= x_ref_until[i]) && %s;", conds(m->spike, &c));
-	else
-		ln("const int fire = %s;", conds(m->spike, &c));
-	back_to_c();
-	ln("x_spiked[i] = (uint8_t)fire;");
-	ln("spk[ns] = i;");
-	ln("ns += fire;");
+	if (has_refractory(p->model))
+		ln("const int refr = step <= x_ref_until[i];");
+	fire_flag(p, &c);
 	close_block();
-	ln("for (int32_t k = 0; k < ns; k++)");
-	ln("\tx_t_last[spk[k]] = t;");
-	ln("rt->nspk = ns;");
+	compaction(p);
 	close_block();
 	ln("%s", "");
 }
@@ -1343,8 +1370,10 @@ static void model_step(void)
 			ln("pop_%s_tick(sim);", p->name);
 	ln("/* 3. thresholds */");
 	VEC_EACH(Pop *, p, NET->pops) {
-		if (p->model && p->model->spike)
+		if (p->model && p->model->spike && !fused(p))
 			ln("pop_%s_threshold(sim);", p->name);
+		else if (p->model && p->model->spike)
+			ln("/* %s: in pop_%s_integrate */", p->name, p->name);
 		else if (!p->model)
 			ln("snn_gen_step(sim, m->pop_%s.gen);", p->name);
 	}
@@ -1548,6 +1577,15 @@ static void prelude(Unit *u)
 	ln("%s", "");
 	ln("typedef %s real;   /* precision = %s */", O.single ? "float" : "double", O.single ? "single" : "double");
 	ln("%s", "");
+	ln("/* neuron sweeps are independent per element: ask for vectorisation */");
+	ln("#if defined(__clang__)");
+	ln("#define SNN_VECTORIZE _Pragma(\"clang loop vectorize(enable)\")");
+	ln("#elif defined(__GNUC__)");
+	ln("#define SNN_VECTORIZE _Pragma(\"GCC ivdep\")");
+	ln("#else");
+	ln("#define SNN_VECTORIZE");
+	ln("#endif");
+	ln("%s", "");
 	ln("static inline real snn_sign(real x) { return (real)((x > 0) - (x < 0)); }");
 	ln("static inline real snn_heaviside(real x) { return x > 0 ? 1 : 0; }");
 	ln("static inline real snn_sigmoid(real x) { return 1 / (1 + exp(-x)); }");
@@ -1571,10 +1609,10 @@ void emit_c(FILE *f, Unit *u, const EmitOptions *opt)
 			kernel_integrate(p);
 		if (p->model->on_tick->n)
 			kernel_tick(p);
-		if (p->model->spike) {
+		if (p->model->spike && !fused(p))
 			kernel_threshold(p);
+		if (p->model->spike)
 			kernel_reset(p);
-		}
 		if (pop_has_connected_inputs(p))
 			kernel_inputs(p);
 		let_evaluators(p);

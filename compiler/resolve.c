@@ -15,7 +15,9 @@
  * Features owned by later issues are parsed but rejected here with
  * "not supported yet".
  */
+#include <limits.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "snnc.h"
@@ -615,11 +617,17 @@ static const char *dirname_of(const char *path)
 	return slash ? arena_strndup(path, (size_t)(slash - path)) : ".";
 }
 
+/* Files named in the network are relative to the .snn file; the simulator
+ * may run from anywhere, so the path is made absolute here. */
 static const char *relative_path(NetCtx *c, const char *p)
 {
 	if (p[0] == '/')
 		return p;
-	return arena_printf("%s/%s", dirname_of(c->u->path), p);
+	char buf[PATH_MAX];
+	const char *dir = dirname_of(c->u->path);
+	if (realpath(dir, buf))
+		dir = buf;
+	return arena_printf("%s/%s", dir, p);
 }
 
 static void setting(NetCtx *c, NetItem *it)

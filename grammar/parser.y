@@ -7,9 +7,10 @@
  * The parser stops at the first syntax error of a file.
  *
  * Tokens come from snn_lex (lexer.l), which turns newlines into statement
- * terminators (TERM) by the rules of §1, recognises `dX/dt` as one DERIV
- * token and glues a number and the name right after it (on the same line)
- * into a QTY token.  The expression grammar encodes the precedence of §3 in
+ * terminators (TERM) by the rules of §1, gives `dX/dt` as one DERIV token
+ * where an ODE may begin (elsewhere it is dX '/' dt, a division, so the
+ * parser never builds EX_DERIV) and glues a number and the name right after
+ * it (on the same line) into a QTY token.  The expression grammar encodes the precedence of §3 in
  * its rules, lowest first: ?:  or  and  not  comparisons (not chained)
  * + -  * /  unary + -  ^ (right-associative, exponent may be unary)  postfix.
  */
@@ -153,14 +154,14 @@ static NetItem *net_value(Loc l, NetItemKind k, Expr *value, Expr *value2)
 %token <num> NUMBER "number"
 %token <qty> QTY "quantity"
 %token TERM "end of line"
-%token ARROW "->" LE "<=" GE ">=" EQ "==" NE "!="
-%token ADD_ASSIGN "+=" SUB_ASSIGN "-=" MUL_ASSIGN "*="
-%token NEURON "neuron" SYNAPSE "synapse" NETWORK "network" IMPORT "import"
-%token PARAM "param" STATE "state" LET "let" INPUT "input" PRE "pre" POST "post"
-%token ON "on" TICK "tick" SPIKE "spike" WHEN "when" RESET "reset"
-%token REFRACTORY "refractory" METHOD "method" MODULATOR "modulator" REDUCE "reduce"
-%token POP "pop" CONNECT "connect" AS "as" RECORD "record" EVERY "every" RUN "run"
-%token GLOBAL "global" IF "if" ELSE "else" AND "and" OR "or" NOT "not"
+%token ARROW "'->'" LE "'<='" GE "'>='" EQ "'=='" NE "'!='"
+%token ADD_ASSIGN "'+='" SUB_ASSIGN "'-='" MUL_ASSIGN "'*='"
+%token NEURON "'neuron'" SYNAPSE "'synapse'" NETWORK "'network'" IMPORT "'import'"
+%token PARAM "'param'" STATE "'state'" LET "'let'" INPUT "'input'" PRE "'pre'" POST "'post'"
+%token ON "'on'" TICK "'tick'" SPIKE "'spike'" WHEN "'when'" RESET "'reset'"
+%token REFRACTORY "'refractory'" METHOD "'method'" MODULATOR "'modulator'" REDUCE "'reduce'"
+%token POP "'pop'" CONNECT "'connect'" AS "'as'" RECORD "'record'" EVERY "'every'" RUN "'run'"
+%token GLOBAL "'global'" IF "'if'" ELSE "'else'" AND "'and'" OR "'or'" NOT "'not'"
 
 %type <top> topdecl
 %type <vec> members member_list decls names stmts stmt_list block netitems netitem_list
@@ -425,14 +426,13 @@ postfix:
 	| postfix '[' expr ':' expr ']'     { $$ = new_slice(@$, $1, $3, $5); }
 	;
 
-/* primary = NAME | NUMBER | QTY | STRING | DERIV | call
+/* primary = NAME | NUMBER | QTY | STRING | call
  *         | "[" (expr ("," expr)*)? "]" | "(" expr ")" */
 primary:
 	  NAME                  { $$ = new_name(@$, $1); }
 	| NUMBER                { $$ = new_num(@$, $1); }
 	| QTY                   { $$ = new_qty(@$, $1.num, $1.unit); }
 	| STRING                { $$ = new_string(@$, $1); }
-	| DERIV                 { $$ = new_deriv(@$, $1); }
 	| call
 	| '[' list ']'          { $$ = new_list(@$, $2); }
 	| '(' expr ')'          { $$ = $2; }

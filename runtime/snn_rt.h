@@ -190,6 +190,10 @@ const double *snn_gen_values(const snn_gen *g);
 int64_t snn_gen_row(const snn_gen *g);
 void snn_gen_step(snn_sim *sim, snn_gen *g);
 
+/* ---------------------------------------------------------------- spikes.c
+ * Indices of the nonzero flags, ascending, into out; returns their count. */
+int32_t snn_compact(const uint8_t *flags, int32_t n, int32_t *out);
+
 /* ---------------------------------------------------------------- expm.c
  * Exact propagators for dx/dt = A x + b (b held constant over the step):
  *   x(t+h) = Phi x(t) + Psi b,  Phi = e^{A h},  Psi = \int_0^h e^{A s} ds,

@@ -146,16 +146,45 @@ END_TEST
 
 START_TEST(test_deriv)
 {
+	/* an ODE head: at the start of a statement, or after a coefficient */
 	check_lex("dv/dt = x", "d:v = n:x ;");
 	check_lex("tau dv_2 / dt = x", "n:tau d:v_2 = n:x ;");
 	check_lex("d_x\t/\tdt", "d:_x ;");
+	check_lex("5 ms dv/dt = 1", "5_ms d:v = 1 ;");
+	check_lex("2 dv/dt", "2 d:v ;");
+	check_lex("(a + b) dv/dt", "( n:a + n:b ) d:v ;");
+	check_lex("x = 1\ndv/dt = 2; dw/dt = 3", "n:x = 1 ; d:v = 2 ; d:w = 3 ;");
+	check_lex("on tick { dv/dt = 1 }", "on tick { d:v = 1 } ;");
+	/* anywhere else: the name dX divided by dt */
+	check_lex("y = a * dx / dt", "n:y = n:a * n:dx / n:dt ;");
+	check_lex("spike when dv/dt > 0", "spike when n:dv / n:dt > 0 ;");
+	check_lex("(dx/dt) dv/dt", "( n:dx / n:dt ) d:v ;");
+	check_lex("a b dv/dt", "n:a n:b n:dv / n:dt ;");
+	check_lex("y = 2 dx/dt", "n:y = 2_dx / n:dt ;");
 	/* `dt` must not continue as an identifier */
 	check_lex("dx/dtau", "n:dx / n:dtau ;");
 	check_lex("dx/dt2", "n:dx / n:dt2 ;");
-	check_lex("y = a * dx / dt", "n:y = n:a * d:x ;");
 	check_lex("d/dt", "n:d / n:dt ;");
 	check_lex("odd/dt", "n:odd / n:dt ;");
 	check_lex("dx/dt)", "d:x ) ;");
+}
+END_TEST
+
+START_TEST(test_deriv_locations)
+{
+	Loc l[8];
+	char *got = lex_all("y = dx  / dt\n\tdv/dt", NULL, l, 8);
+	ck_assert_str_eq(got, "n:y = n:dx / n:dt ; d:v ;");
+	free(got);
+	const int cols[][2] = { { 1, 1 }, { 3, 3 }, { 5, 6 }, { 9, 9 }, { 11, 12 } };
+	for (int i = 0; i < 5; i++) {
+		ck_assert_int_eq(l[i].first_line, 1);
+		ck_assert_int_eq(l[i].first_column, cols[i][0]);
+		ck_assert_int_eq(l[i].last_column, cols[i][1]);
+	}
+	ck_assert_int_eq(l[6].first_line, 2);
+	ck_assert_int_eq(l[6].first_column, 2);
+	ck_assert_int_eq(l[6].last_column, 6);
 }
 END_TEST
 
@@ -248,6 +277,7 @@ Suite *suite_lexer(void)
 	tcase_add_test(tc, test_numbers_and_quantities);
 	tcase_add_test(tc, test_newlines);
 	tcase_add_test(tc, test_deriv);
+	tcase_add_test(tc, test_deriv_locations);
 	tcase_add_test(tc, test_keywords);
 	tcase_add_test(tc, test_columns);
 	tcase_add_test(tc, test_invalid_utf8);

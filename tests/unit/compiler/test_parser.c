@@ -189,8 +189,11 @@ START_TEST(test_postfix_and_primaries)
 	check_expr("[10 ms, 12 ms]", "(list 10_ms 12_ms)");
 	check_expr("[]", "(list)");
 	check_expr("\"a.npy\"", "\"a.npy\"");
-	check_expr("dx/dt", "(deriv x)");
-	check_expr("2 * dx / dt", "(* 2 (deriv x))");
+	/* outside an ODE head, dX/dt is the name dX divided by dt (§3) */
+	check_expr("dx/dt", "(/ dx dt)");
+	check_expr("2 * dx / dt", "(/ (* 2 dx) dt)");
+	check_expr("a/dx/dt", "(/ (/ a dx) dt)");
+	check_expr("dx/dt^2", "(/ dx (^ dt 2))");
 	check_expr("sum(grad(f(x), x))", "(call sum (call grad (call f x) x))");
 	check_expr("f(\n  a,\n  b)", "(call f a b)");
 	check_expr("a +\n  b", "(+ a b)");
@@ -235,7 +238,7 @@ START_TEST(test_syntax_errors)
 	check_syntax_error("neuron A {\n  let y = a < b < c\n}\n",
 		"m.snn:2:17: error: syntax error, unexpected '<'");
 	check_syntax_error("neuron A {\n  let y = a == b == c\n}\n",
-		"m.snn:2:18: error: syntax error, unexpected \"==\"");
+		"m.snn:2:18: error: syntax error, unexpected '=='");
 	check_syntax_error("neuron A {\n  state v = 0\n", "m.snn:2:14: error: syntax error, unexpected end of file");
 	check_syntax_error("neuron A { param a b }", "m.snn:1:20: error: syntax error, unexpected name");
 	check_syntax_error("network N {\n  pop P = M(1)\n  pop Q = 3\n}\n",
@@ -428,7 +431,7 @@ START_TEST(test_example_network)
 	TopDecl *t = p->decls->items[0];
 	ck_assert_int_eq(t->kind, TD_NETWORK);
 	ck_assert_str_eq(t->name, "NAME");
-	ck_assert_int_eq(t->members->n, 29);
+	ck_assert_int_eq(t->members->n, 27);
 	NetItem **n = (NetItem **)t->members->items;
 	check_item(n[0], NI_SETTING, "dt", "0.1_ms");
 	check_item(n[1], NI_SETTING, "method", "euler");

@@ -332,13 +332,14 @@ START_TEST(test_convergence_orders)
 	char dir[E2E_PATH];
 	e2e_tmpdir(dir, sizeof dir);
 	for (int l = 0; l < LEVELS; l++) {
-		char settings[64], name[16];
+		char settings[64], name[16], out[16];
 		snprintf(settings, sizeof settings, "\tdt = %s\n", dts[l]);
 		snprintf(name, sizeof name, "conv%d", l);
+		snprintf(out, sizeof out, "out%d", l);
 		char *text = network_text(cases, ncases, settings, T_MS);
 		e2e_build(dir, name, text);
 		free(text);
-		e2e_sim(dir, name, name, NULL);
+		e2e_sim(dir, name, out, NULL);
 		int sub = 1 << l, nsteps = T_MS * sub;
 		double dt = 1e-3 / sub;
 		for (int c = 0; c < ncases; c++) {
@@ -347,7 +348,7 @@ START_TEST(test_convergence_orders)
 			pop_name(pop, sizeof pop, &cases[c]);
 			for (int j = 0; j < s->dim; j++) {
 				snn_npy_array a;
-				double *got = load_trace(dir, name, pop, s->var[j], nsteps, &a);
+				double *got = load_trace(dir, out, pop, s->var[j], nsteps, &a);
 				for (int k = 0; k < T_MS; k++) {
 					double y[MAXDIM];
 					s->exact((k + 1) * 1e-3, y);

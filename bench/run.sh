@@ -120,6 +120,9 @@ build_hand() {
 		echo "bench: could not compile bench/hand/cuba_hand.c" >&2
 }
 
+# num X: X with 4 decimals when it is a number, else as it is
+num() { awk -v a="$1" 'BEGIN { if (a ~ /^[-+0-9.eE]+$/) printf "%.4f", a; else printf "%s", a }'; }
+
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {
 	if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a / b; else printf "n/a" }'; }
 
@@ -128,7 +131,7 @@ case $SNNC in /*) SNNC_ABS=$SNNC ;; *) SNNC_ABS=$(pwd)/$SNNC ;; esac
 [ -x "$SNNC_ABS" ] || echo "bench: $SNNC not built; snnc columns are n/a" >&2
 PY=""
 [ -n "$NO_BRIAN" ] || PY=$(brian_python)
-[ -n "$PY" ] || echo "bench: no brian2; brian2 columns are n/a" >&2
+[ -n "$PY" ] || [ -n "$NO_BRIAN" ] || echo "bench: no brian2; brian2 columns are n/a" >&2
 build_hand
 
 fmt="%7s %-7s %11s %11s %7s %11s %11s %7s %10s\n"
@@ -141,8 +144,8 @@ for n in $NS; do
 		set -- $(run_brian "$n" "$prec")
 		bl=$1 bt=$2
 		hl=$(run_hand "$n" "$prec")
-		printf "$fmt" "$n" "$prec" "$sl" "$bl" "$(ratio "$bl" "$sl")" \
-			"$st" "$bt" "$(ratio "$bt" "$st")" "$hl"
+		printf "$fmt" "$n" "$prec" "$(num "$sl")" "$(num "$bl")" "$(ratio "$bl" "$sl")" \
+			"$st" "$bt" "$(ratio "$bt" "$st")" "$(num "$hl")"
 		printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\n" "$n" "$prec" "$sl" "$bl" "$st" "$bt" "$hl" >> "$RESULTS"
 	done
 done

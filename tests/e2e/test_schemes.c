@@ -110,7 +110,7 @@ static const System sinus = {
 
 /* CPL: tau dv/dt = El - v + ge, taue dge/dt = -ge, ge(0) = g0.  Closed form:
  * ge = g0 e^{-t/taue}, v = El + (v0 - El - C) e^{-t/tau} + C e^{-t/taue}
- * with C = g0 taue / (taue - tau). */
+ * with C = g0 taue / (taue - tau); here v0 = El. */
 #define C_TAU 20e-3
 #define C_TAUE 5e-3
 #define C_EL (-65e-3)
@@ -129,7 +129,7 @@ static void cpl_expeuler(double t, double dt, double *y)
 static void cpl_exact(double t, double *y)
 {
 	double C = C_G0 * C_TAUE / (C_TAUE - C_TAU);
-	y[0] = C_EL + (C_EL - C_EL - C) * exp(-t / C_TAU) + C * exp(-t / C_TAUE);
+	y[0] = C_EL - C * exp(-t / C_TAU) + C * exp(-t / C_TAUE);
 	y[1] = C_G0 * exp(-t / C_TAUE);
 }
 static const System cpl = {

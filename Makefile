@@ -88,9 +88,9 @@ $(INCDIR)/%.h: runtime/%.h
 TU_C_SRC := $(wildcard tests/unit/compiler/*.c)
 TU_R_SRC := $(wildcard tests/unit/runtime/*.c)
 E2E_SRC  := $(wildcard tests/e2e/*.c)
-CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
-CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lpthread -lm)
-TEST_CFLAGS  := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter $(CFLAGS) $(SAN) $(CHECK_CFLAGS)
+CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
+CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lpthread -lm)
+TEST_CFLAGS  = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter $(CFLAGS) $(SAN) $(CHECK_CFLAGS)
 
 # Each test directory gets a main.c listing its suites (every `Suite *suite_x(void)`).
 $(BUILD)/tests/%/suites.h: $(wildcard tests/unit/*/*.c tests/e2e/*.c)

@@ -381,6 +381,8 @@ static void declare_members(Scope *s, Vec *members)
 			error_at(mb->loc, "%s is not supported yet",
 				 mb->kind == MB_MODULATOR ? "'modulator'" :
 				 mb->kind == MB_PRE_STATE ? "'pre state'" : "'post state'");
+			VEC_EACH(Decl *, d, mb->decls)      /* so that their uses do not cascade */
+				declare(s, d, member_var_kind(mb->kind));
 			break;
 		case MB_INPUT:
 			if (m->synapse) {
@@ -406,8 +408,12 @@ static void resolve_ode(Scope *s, Member *mb)
 			 mb->name, mb->name, mb->name);
 		return;
 	}
+	if (v->kind == VK_PRE_STATE || v->kind == VK_POST_STATE)
+		return;      /* already reported: not supported yet */
 	if (v->kind != VK_STATE) {
-		error_at(mb->name_loc, "d%s/dt: '%s' is not a state", mb->name, mb->name);
+		error_at(mb->name_loc, "d%s/dt: '%s' is %s, not a state; only a state can have an ODE",
+			 mb->name, mb->name, v->kind == VK_PARAM ? "a param" : v->kind == VK_LET ? "a let" :
+			 v->kind == VK_INPUT ? "an input" : "not declared as a state");
 		return;
 	}
 	if (v->ode) {
@@ -571,13 +577,16 @@ static Conn *find_conn(Network *n, const char *name)
 	return NULL;
 }
 
+/* Populations, slices and connections share one namespace. */
 static bool name_taken(NetCtx *c, const char *name, Loc loc)
 {
-	if (find_pop(c->net, name) || find_group(c->net, name) || find_conn(c->net, name)) {
-		error_at(loc, "'%s' is already declared in network '%s'", name, c->net->name);
-		return true;
-	}
-	return false;
+	Group *g = find_group(c->net, name);
+	Conn *cn = g ? NULL : find_conn(c->net, name);
+	if (!g && !cn)
+		return false;
+	error_at(loc, "'%s' is already declared in network '%s'", name, c->net->name);
+	note_at(g ? g->loc : cn->loc, "previous declaration of '%s' is here", name);
+	return true;
 }
 
 /* A constant of a given dimension: sizes, dt, durations, periods. */
@@ -590,7 +599,13 @@ static bool eval_dim(Expr *e, Dim want, const char *what, double *out)
 		return false;
 	}
 	if (!dim_eq(d, want)) {
-		error_at(e->loc, "%s must be %s, got %s", what, dim_str(want), dim_str(d));
+		const char *got = snn_dim_is_one(d) ? "a dimensionless number" : dim_str(d);
+		if (dim_eq(want, DIM_TIME))
+			error_at(e->loc, "%s must be a time, got %s", what, got);
+		else if (snn_dim_is_one(want))
+			error_at(e->loc, "%s must be dimensionless, got %s", what, got);
+		else
+			error_at(e->loc, "%s must have dimension %s, got %s", what, dim_str(want), got);
 		return false;
 	}
 	*out = v;
@@ -1103,7 +1118,8 @@ static void record_item(NetCtx *c, NetItem *it)
 	}
 	VEC_EACH(Record *, o, c->net->records)
 		if (!strcmp(o->stem, r->stem)) {
-			error_at(it->loc, "'%s' is already recorded", r->stem);
+			error_at(it->loc, "'%s' is already recorded (one record per variable)", r->stem);
+			note_at(o->loc, "the first record of '%s' is here", r->stem);
 			return;
 		}
 	vec_push(c->net->records, r);

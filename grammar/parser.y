@@ -19,7 +19,7 @@
 %define api.prefix {snn_yy}
 %define api.token.prefix {TK_}
 %define api.location.type {Loc}
-%define parse.error detailed
+%define parse.error custom
 %define parse.lac full
 %locations
 %expect 0
@@ -51,6 +51,8 @@ int snn_lex(SNN_YYSTYPE *lval, Loc *lloc, yyscan_t scanner);
 }
 
 %code {
+#include <string.h>
+
 #undef yylex
 #define yylex snn_lex
 
@@ -447,3 +449,76 @@ exprs:
 	| exprs ',' expr        { $$ = push($1, $3); }
 	;
 %%
+
+/* The text of a one-line token at loc (columns are code points). */
+static const char *token_text(Loc loc)
+{
+	const SrcFile *f = loc.file;
+	if (!f || !f->text || loc.first_line != loc.last_line)
+		return NULL;
+	const char *p = f->text, *end = f->text + f->len;
+	for (int l = 1; l < loc.first_line && p < end; p++)
+		if (*p == '\n')
+			l++;
+	const char *start = NULL;
+	int col = 1;
+	for (; p < end && *p != '\n'; p++) {
+		if (((unsigned char)*p & 0xC0) == 0x80)
+			continue;
+		if (col == loc.first_column)
+			start = p;
+		if (col++ == loc.last_column + 1)
+			break;
+	}
+	return start ? arena_strndup(start, (size_t)(p - start)) : NULL;
+}
+
+static bool expects(const yysymbol_kind_t *want, int n, const char *name)
+{
+	for (int k = 0; k < n; k++)
+		if (!strcmp(yysymbol_name(want[k]), name))
+			return true;
+	return false;
+}
+
+static bool is_one_of(yysymbol_kind_t tok, const char *const *names)
+{
+	for (; *names; names++)
+		if (!strcmp(yysymbol_name(tok), *names))
+			return true;
+	return false;
+}
+
+/* "syntax error, unexpected X[, expecting A or B]" (Bison's wording, kept
+ * as a prefix), with the text of an unexpected name and a hint for the
+ * common mistakes: a chained comparison, a missing '}', a missing
+ * expression, an unknown member keyword. */
+static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, Program *prog)
+{
+	static const char *const cmp[] = { "'<'", "'>'", "'<='", "'>='", "'=='", "'!='", NULL };
+	static const char *const top[] = { "'neuron'", "'synapse'", "'network'", "'import'", NULL };
+	Loc loc = *yypcontext_location(ctx);
+	yysymbol_kind_t tok = yypcontext_token(ctx), want[YYNTOKENS];
+	int n = yypcontext_expected_tokens(ctx, want, YYNTOKENS);
+	if (n < 0)
+		n = 0;
+	char *msg = arena_printf("syntax error, unexpected %s", yysymbol_name(tok));
+	const char *text = tok == YYSYMBOL_NAME ? token_text(loc) : NULL;
+	if (text)
+		msg = arena_printf("%s '%s'", msg, text);
+	if (is_one_of(tok, cmp) && expects(want, n, "'+'")) {
+		msg = arena_printf("%s: comparisons cannot be chained (write 'a < b and b < c')", msg);
+	} else if (is_one_of(tok, top) && expects(want, n, "'}'")) {
+		msg = arena_printf("%s: a '}' is missing before it", msg);
+	} else if (n == 1 && !strcmp(yysymbol_name(want[0]), "derivative")) {
+		msg = arena_printf("%s: expected 'dX/dt' (a member begins with param, state, let, "
+				   "input, on, spike, reset, refractory, method or an ODE)", msg);
+	} else if (n > 0 && n <= 4) {
+		for (int k = 0; k < n; k++)
+			msg = arena_printf("%s%s%s", msg, k ? " or " : ", expecting ", yysymbol_name(want[k]));
+	} else if (expects(want, n, "name") && expects(want, n, "number") && expects(want, n, "'('")) {
+		msg = arena_printf("%s, expecting an expression", msg);
+	}
+	snn_yyerror(&loc, scanner, prog, msg);
+	return 0;
+}

@@ -591,11 +591,17 @@ END_TEST
 
 static const char record_model[] =
 	"neuron Ramp {\n"
+	"\tparam g = 3\n"
 	"\tstate v = 1000 * i\n"
+	"\tlet y = g * v\n"
+	"\tinput I\n"
 	"\ton tick { v += 1 }\n"
 	"}\n"
 	"synapse W {\n"
 	"\tstate w = rand()\n"
+	"}\n"
+	"synapse J {\n"
+	"\ton pre { post.I += 1 }\n"
 	"}\n"
 	"network Rec {\n"
 	"\tdt = 0.1 ms\n"
@@ -607,6 +613,12 @@ static const char record_model[] =
 	"\tpop B = Ramp(5)\n"
 	"\tconnect A -> B : W(fan_in = 3) as fi\n"
 	"\tconnect P -> P : W(one_to_one) as oo\n"
+	"\tlet S = P[4:7]\n"
+	"\tlet QS = Q[18:21]\n"
+	"\tconnect QS -> S : J(one_to_one)\n"
+	"\trecord P.I\n"
+	"\trecord P.y[6:8] every 0.5 ms\n"
+	"\trecord P.g every 1 ms\n"
 	"\trecord P.v[2:5] every 0.3 ms\n"
 	"\trecord E.spikes\n"
 	"\trecord fi.w every 1 ms\n"
@@ -692,6 +704,41 @@ static void check_one_to_one(const char *dir)
 	snn_npy_free(&w);
 }
 
+/* QS = Q[18:21] -> S = P[4:7] one to one: Q's 19@4 and 20@7 reach P5 and
+ * P6, whose input reads 1 one step later. */
+static void check_slice_connection(const char *dir)
+{
+	snn_npy_array in = load(dir, "a", "P.I.npy");
+	ck_assert_int_eq(in.shape[0], 20);
+	ck_assert_int_eq(in.shape[1], 8);
+	for (long r = 0; r < 20; r++)
+		for (int e = 0; e < 8; e++) {
+			double want = (e == 5 && r + 1 == 5) || (e == 6 && r + 1 == 8);
+			ck_assert_msg(in.data[r * 8 + e] == want, "P.I[%d] at stamp %ld is %g", e,
+				      r + 1, in.data[r * 8 + e]);
+		}
+	snn_npy_free(&in);
+}
+
+/* A let (y = g v) on a slice every 5 steps; a param is one value per sample. */
+static void check_let_param(const char *dir)
+{
+	snn_npy_array y = load(dir, "a", "P.y.npy"), g = load(dir, "a", "P.g.npy"),
+		      gt = load(dir, "a", "P.g.t.npy");
+	ck_assert_int_eq(y.shape[0], 4);
+	ck_assert_int_eq(y.shape[1], 2);
+	for (long r = 0; r < 4; r++)
+		for (int c = 0; c < 2; c++)
+			ck_assert(y.data[r * 2 + c] == 3 * (1000.0 * (6 + c) + 5 * (r + 1)));
+	ck_assert_int_eq(g.ndim, 1);
+	ck_assert_int_eq(g.count, 2);
+	ck_assert(g.data[0] == 3 && g.data[1] == 3);
+	check_sample_times(&gt, 10, 20);
+	snn_npy_free(&y);
+	snn_npy_free(&g);
+	snn_npy_free(&gt);
+}
+
 START_TEST(test_record)
 {
 	char *dir = build(record_model);
@@ -700,6 +747,8 @@ START_TEST(test_record)
 	check_slice_spikes(dir);
 	check_fan_in(dir);
 	check_one_to_one(dir);
+	check_slice_connection(dir);
+	check_let_param(dir);
 	cleanup(dir);
 }
 END_TEST

@@ -77,6 +77,8 @@ static char *lex_all(const char *text, char **diag, Loc *locs, int nlocs)
 	fclose(e);
 	if (diag)
 		*diag = errs;
+	else
+		free(errs);
 	return out;
 }
 
@@ -215,11 +217,13 @@ START_TEST(test_columns)
 	ck_assert_int_eq(l[6].first_column, 3);
 	/* a quantity spans number and unit */
 	free(got);
+	free(diag);
 	got = lex_all("\t20  ms", &diag, l, 8);
 	ck_assert_str_eq(got, "20_ms ;");
 	ck_assert_int_eq(l[0].first_column, 2);
 	ck_assert_int_eq(l[0].last_column, 7);
 	free(got);
+	free(diag);
 }
 END_TEST
 

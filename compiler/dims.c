@@ -52,8 +52,15 @@ static bool is_one(Dim d)
 	return snn_dim_is_one(d);
 }
 
+/* A dimension as the messages name it: "dimensionless" for 1. */
+static const char *dname(Dim d)
+{
+	return is_one(d) ? "dimensionless" : dim_str(d);
+}
+
+/* Report once; true if this call printed it. */
 __attribute__((format(printf, 2, 3)))
-static void dim_error(Loc loc, const char *fmt, ...)
+static bool dim_error(Loc loc, const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
@@ -64,10 +71,11 @@ static void dim_error(Loc loc, const char *fmt, ...)
 				 loc.first_line, loc.first_column, msg);
 	VEC_EACH(char *, r, reports)
 		if (strcmp(r, key) == 0)
-			return;
+			return false;
 	vec_push(reports, key);
 	failed = true;
 	error_at(loc, "%s", msg);
+	return true;
 }
 
 static bool is_neg(int op)
@@ -119,7 +127,7 @@ static Dim same(Loc loc, const char *left, Expr *a, Dim da, const char *right, E
 	}
 	if (dim_eq(da, db))
 		return da;
-	dim_error(loc, "dimensions differ: %s is %s, %s is %s", left, dim_str(da), right, dim_str(db));
+	dim_error(loc, "dimensions differ: %s is %s, %s is %s", left, dname(da), right, dname(db));
 	return unknown();
 }
 
@@ -139,9 +147,9 @@ static void expect(Expr *e, Dim want, const char *what)
 	if (is_unknown(d) || dim_eq(d, want))
 		return;
 	if (is_one(want))
-		dim_error(e->loc, "%s must be dimensionless, got %s", what, dim_str(d));
+		dim_error(e->loc, "%s must be dimensionless, got %s", what, dname(d));
 	else
-		dim_error(e->loc, "%s must have dimension %s, got %s", what, dim_str(want), dim_str(d));
+		dim_error(e->loc, "%s must have dimension %s, got %s", what, dname(want), dname(d));
 }
 
 /* ---- variables */
@@ -180,6 +188,22 @@ static bool is_visiting(Var *v)
 	return false;
 }
 
+/* The chain of a let cycle that starts and ends at v (on the stack). */
+static void cycle_note(Var *v)
+{
+	int k = 0;
+	while (k < visiting->n && visiting->items[k] != v)
+		k++;
+	if (k + 1 >= visiting->n)
+		return;
+	char *chain = arena_strdup(v->name);
+	for (int j = k + 1; j < visiting->n; j++)
+		chain = arena_printf("%s -> %s", chain, ((Var *)visiting->items[j])->name);
+	chain = arena_printf("%s -> %s", chain, v->name);
+	Var *next = visiting->items[k + 1];
+	note_at(next->loc, "the cycle is %s", chain);
+}
+
 static Dim var_dim(Var *v)
 {
 	if (v->dim_known)
@@ -189,9 +213,9 @@ static Dim var_dim(Var *v)
 		return u ? u->dim : unknown();
 	}
 	if (is_visiting(v)) {
-		if (v->kind == VK_LET)
-			dim_error(v->loc, "let '%s' depends on itself", v->name);
-		else
+		if (v->kind == VK_LET && dim_error(v->loc, "let '%s' depends on itself", v->name))
+			cycle_note(v);
+		else if (v->kind != VK_LET)
 			dim_error(v->loc, "initial value of '%s' depends on itself", v->name);
 		return unknown();
 	}
@@ -210,7 +234,7 @@ static Dim power(Loc loc, Dim base, Expr *expo, Dim de)
 	if (is_unknown(base) || is_unknown(de))
 		return unknown();
 	if (!is_one(de)) {
-		dim_error(expo->loc, "exponent must be dimensionless, got %s", dim_str(de));
+		dim_error(expo->loc, "exponent must be dimensionless, got %s", dname(de));
 		return unknown();
 	}
 	if (is_one(base))
@@ -262,7 +286,7 @@ static Dim same_args(Expr *e, Expr **args, Dim *d, int n)
 			set_zero(args[k], d[ref]);
 		} else if (!dim_eq(d[k], d[ref])) {
 			dim_error(e->loc, "arguments of %s have different dimensions: %s and %s",
-				  e->name, dim_str(d[ref]), dim_str(d[k]));
+				  e->name, dname(d[ref]), dname(d[k]));
 			return unknown();
 		}
 	}
@@ -274,7 +298,7 @@ static Dim pure_args(Expr *e, Expr **args, Dim *d, int n)
 	for (int k = 0; k < n; k++)
 		if (!is_unknown(d[k]) && !is_one(d[k]))
 			dim_error(args[k]->loc, "argument of %s must be dimensionless, got %s",
-				  e->name, dim_str(d[k]));
+				  e->name, dname(d[k]));
 	return DIM_ONE;
 }
 
@@ -365,7 +389,7 @@ static void check_assign(Stmt *s)
 		return;
 	}
 	if (!is_unknown(v) && !is_one(v))
-		dim_error(s->loc, "factor of *= must be dimensionless, got %s", dim_str(v));
+		dim_error(s->loc, "factor of *= must be dimensionless, got %s", dname(v));
 }
 
 static void check_stmts(Vec *body)
@@ -395,7 +419,7 @@ static void check_var(Var *v)
 		set_zero(decl->init, d);
 	else if (!dim_eq(d, i))
 		dim_error(decl->init->loc, "dimensions differ: declared %s, initial value is %s",
-			  dim_str(d), dim_str(i));
+			  dname(d), dname(i));
 }
 
 /* C dX/dt = E: [C][X]/s == [E]. */
@@ -438,7 +462,7 @@ static void check_inits(Vec *inits)
 			set_zero(in->value, want);
 		else if (!dim_eq(want, got))
 			dim_error(in->loc, "dimensions differ: '%s' is %s, value is %s",
-				  in->var->name, dim_str(want), dim_str(got));
+				  in->var->name, dname(want), dname(got));
 	}
 }
 

@@ -22,6 +22,7 @@
  * and a `#line` directive pointing into the .snn file; each kernel ends by
  * pointing back into the C file.
  */
+#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,16 +42,61 @@ typedef struct Out {
 
 static Out O;
 
-static void outv(const char *fmt, va_list ap)
+/* Kernel locals.  A kernel's prologue declares every local it might need
+ * (params, arrays, ...) between begin_locals() and end_locals(); kernel()
+ * runs the kernel's emitter twice, first into a scratch buffer to see which
+ * names the body uses, then for real, printing only those declarations. */
+typedef struct LocalLine {
+	const char *name, *text;
+} LocalLine;
+
+static struct KState {
+	int pass;              /* 0: no kernel; 1: collecting; 2: printing */
+	bool in_locals;
+	Vec *lines;            /* LocalLine*, pass 1 */
+	bool *kept;            /* pass 2 */
+	int next;
+} K;
+
+static void emit_line(const char *s)
 {
-	char *s = NULL;
-	if (vasprintf(&s, fmt, ap) < 0)
-		die("out of memory");
+	for (int k = 0; k < O.indent && *s; k++)
+		fputc('\t', O.f);
+	fputs(s, O.f);
+	fputc('\n', O.f);
+	O.line++;
 	for (const char *p = s; *p; p++)
 		if (*p == '\n')
 			O.line++;
-	fputs(s, O.f);
-	free(s);
+}
+
+/* The identifier a declaration line declares: the last one before " = ". */
+static const char *declared_name(const char *text)
+{
+	const char *eq = strstr(text, " = ");
+	if (!eq)
+		return NULL;
+	const char *end = eq;
+	while (end > text && (isalnum((unsigned char)end[-1]) || end[-1] == '_'))
+		end--;
+	const char *start = end;
+	end = eq;
+	return arena_strndup(start, (size_t)(end - start));
+}
+
+static void local_line(char *s)
+{
+	if (K.pass == 1) {
+		LocalLine *l = arena_alloc(sizeof *l);
+		l->text = arena_strdup(s);
+		l->name = declared_name(s);
+		vec_push(K.lines, l);
+	} else if (K.kept[K.next++]) {
+		char *v = strstr(s, "; (void)");
+		if (v)
+			v[1] = 0;
+		emit_line(s);
+	}
 }
 
 /* One indented line (fmt without the trailing newline). */
@@ -58,27 +104,82 @@ static void ln(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void ln(const char *fmt, ...)
 {
 	va_list ap;
-	if (*fmt)
-		for (int k = 0; k < O.indent; k++)
-			fputc('\t', O.f);
+	char *s = NULL;
 	va_start(ap, fmt);
-	outv(fmt, ap);
+	if (vasprintf(&s, fmt, ap) < 0)
+		die("out of memory");
 	va_end(ap);
-	fputc('\n', O.f);
-	O.line++;
+	if (K.pass && K.in_locals)
+		local_line(s);
+	else
+		emit_line(s);
+	free(s);
+}
+
+static void begin_locals(void) { K.in_locals = true; }
+static void end_locals(void) { K.in_locals = false; }
+
+static bool mentions(const char *text, const char *name)
+{
+	size_t n = strlen(name);
+	for (const char *p = strstr(text, name); p; p = strstr(p + 1, name)) {
+		bool before = p > text && (isalnum((unsigned char)p[-1]) || p[-1] == '_');
+		bool after = isalnum((unsigned char)p[n]) || p[n] == '_';
+		if (!before && !after)
+			return true;
+	}
+	return false;
+}
+
+static void open_block(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void close_block(void);
+
+/* Emit `sig { body }` where body(arg) declares its candidate locals between
+ * begin_locals() and end_locals(); only the used ones are printed. */
+static void kernel(const char *sig, void (*body)(const void *), const void *arg)
+{
+	Out saved = O;
+	char *buf = NULL;
+	size_t len = 0;
+	O.f = open_memstream(&buf, &len);
+	K = (struct KState){ .pass = 1, .lines = vec_new() };
+	body(arg);
+	fclose(O.f);
+	O = saved;
+	int n = K.lines->n;
+	bool *kept = arena_alloc(sizeof(bool) * (size_t)(n + 1));
+	for (int k = n - 1; k >= 0; k--) {
+		LocalLine *l = K.lines->items[k];
+		kept[k] = l->name && mentions(buf, l->name);
+		for (int j = k + 1; j < n && !kept[k]; j++)
+			kept[k] = kept[j] && l->name &&
+				  mentions(((LocalLine *)K.lines->items[j])->text, l->name);
+	}
+	free(buf);
+	K = (struct KState){ .pass = 2, .kept = kept };
+	if (*sig)
+		open_block("%s", sig);
+	else
+		open_block("%s", "");
+	body(arg);
+	close_block();
+	K = (struct KState){ 0 };
 }
 
 static void open_block(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void open_block(const char *fmt, ...)
 {
-	for (int k = 0; k < O.indent; k++)
-		fputc('\t', O.f);
+	char *s = NULL;
 	va_list ap;
 	va_start(ap, fmt);
-	outv(fmt, ap);
+	if (vasprintf(&s, fmt, ap) < 0)
+		die("out of memory");
 	va_end(ap);
-	fputs(" {\n", O.f);
-	O.line++;
+	bool locals = K.in_locals;
+	K.in_locals = false;
+	ln("%s%s{", s, *s ? " " : "");
+	K.in_locals = locals;
+	free(s);
 	O.indent++;
 }
 
@@ -224,7 +325,10 @@ static void builtin(FILE *f, const Var *v, int side, const Ctx *c)
 		fprintf(f, "((real)%s)", side ? index_for_side(side, c) : c->elem);
 		return;
 	case BI_N:
-		fputs(c->mode == M_STRUCT ? "((real)pp->n)" : "((real)n)", f);
+		if (c->synapse)
+			fputs(c->mode == M_STRUCT ? "((real)cc->nsyn)" : "((real)nsyn)", f);
+		else
+			fputs(c->mode == M_STRUCT ? "((real)pp->n)" : "((real)n)", f);
 		return;
 	case BI_T_LAST:
 		fprintf(f, "%st_last[%s]", side == 1 ? "pre_" : side == 2 ? "post_" : "x_",
@@ -574,7 +678,6 @@ static void common_locals(void)
 	ln("const uint64_t seed = sim->seed;");
 	ln("const double t = sim->t;");
 	ln("const real dt = (real)sim->dt;");
-	ln("(void)m; (void)step; (void)seed; (void)t; (void)dt;");
 }
 
 /* Params and arrays of a population as locals: p_X, x_X (prefix changes for
@@ -602,6 +705,7 @@ static void pop_locals(const Pop *p, const char *obj, const char *ap, const char
 
 static void own_pop_prologue(const Pop *p)
 {
+	begin_locals();
 	common_locals();
 	ln("%s *pp = &m->pop_%s;", pop_t(p), p->name);
 	ln("const int32_t n = pp->n;");
@@ -826,23 +930,22 @@ static void compaction(const Pop *p)
 	ln("\tx_t_last[rt->spk[k]] = t;");
 }
 
-static void kernel_integrate(const Pop *p)
+static void integrate_body(const void *arg)
 {
+	const Pop *p = arg;
 	const Model *m = p->model;
 	Lowered *L = m->low;
-	ln("/* phase 1: integrate the ODEs of %s (%s, %s) over dt%s */", p->name, m->name,
-	   scheme_names[L->scheme], fused(p) ? "; phase 3: threshold" : "");
-	open_block("static void pop_%s_integrate(snn_sim *sim)", p->name);
 	own_pop_prologue(p);
-	ln("const double t0 = (double)step * sim->dt; (void)t0;");
+	ln("const double t0 = (double)step * sim->dt;");
 	if (L->scheme == SCH_EULER)
-		ln("const real sqrtdt = sqrt(dt); (void)sqrtdt;");
+		ln("const real sqrtdt = sqrt(dt);");
 	if (L->scheme == SCH_EXACT && !L->a_per_element)
 		propagator_locals(L);
+	end_locals();
 	ln("SNN_VECTORIZE");
 	open_block("for (int32_t i = 0; i < n; i++)");
 	if (has_refractory(m))
-		ln("const int refr = step <= x_ref_until[i]; (void)refr;");
+		ln("const int refr = step <= x_ref_until[i];");
 	load_stage(L, "s_");
 	switch (L->scheme) {
 	case SCH_EULER: integrate_euler(L, p); break;
@@ -866,35 +969,47 @@ static void kernel_integrate(const Pop *p)
 	close_block();
 	if (fused(p))
 		compaction(p);
-	close_block();
 	back_to_c();
+}
+
+static void kernel_integrate(const Pop *p)
+{
+	const Model *m = p->model;
+	ln("/* phase 1: integrate the ODEs of %s (%s, %s) over dt%s */", p->name, m->name,
+	   scheme_names[m->low->scheme], fused(p) ? "; phase 3: threshold" : "");
+	kernel(arena_printf("static void pop_%s_integrate(snn_sim *sim)", p->name), integrate_body, p);
 	ln("%s", "");
 }
 
 /* ------------------------------------------------------ tick, threshold, reset */
 
-static void kernel_tick(const Pop *p)
+static void tick_body(const void *arg)
 {
-	ln("/* phase 2: on tick of %s */", p->name);
-	open_block("static void pop_%s_tick(snn_sim *sim)", p->name);
+	const Pop *p = arg;
 	own_pop_prologue(p);
+	end_locals();
 	open_block("for (int32_t i = 0; i < n; i++)");
 	if (has_refractory(p->model))
-		ln("const int refr = step <= x_ref_until[i]; (void)refr;");
+		ln("const int refr = step <= x_ref_until[i];");
 	Ctx c = pop_ctx(p, M_ARRAY);
 	stmts(p->model->on_tick, &c, false, NULL);
 	close_block();
-	close_block();
 	back_to_c();
+}
+
+static void kernel_tick(const Pop *p)
+{
+	ln("/* phase 2: on tick of %s */", p->name);
+	kernel(arena_printf("static void pop_%s_tick(snn_sim *sim)", p->name), tick_body, p);
 	ln("%s", "");
 }
 
-static void kernel_threshold(const Pop *p)
+static void threshold_body(const void *arg)
 {
+	const Pop *p = arg;
 	Ctx c = pop_ctx(p, M_ARRAY);
-	ln("/* phase 3: threshold of %s; this step's spikes, ascending */", p->name);
-	open_block("static void pop_%s_threshold(snn_sim *sim)", p->name);
 	own_pop_prologue(p);
+	end_locals();
 	ln("SNN_VECTORIZE");
 	open_block("for (int32_t i = 0; i < n; i++)");
 	if (has_refractory(p->model))
@@ -902,17 +1017,22 @@ static void kernel_threshold(const Pop *p)
 	fire_flag(p, &c);
 	close_block();
 	compaction(p);
-	close_block();
+}
+
+static void kernel_threshold(const Pop *p)
+{
+	ln("/* phase 3: threshold of %s; this step's spikes, ascending */", p->name);
+	kernel(arena_printf("static void pop_%s_threshold(snn_sim *sim)", p->name), threshold_body, p);
 	ln("%s", "");
 }
 
-static void kernel_reset(const Pop *p)
+static void reset_body(const void *arg)
 {
+	const Pop *p = arg;
 	const Model *m = p->model;
 	Ctx c = pop_ctx(p, M_ARRAY);
-	ln("/* phase 5: reset of %s; refractoriness begins */", p->name);
-	open_block("static void pop_%s_reset(snn_sim *sim)", p->name);
 	own_pop_prologue(p);
+	end_locals();
 	ln("const snn_pop *rt = &sim->pops[%d];", p->index);
 	open_block("for (int32_t k = 0; k < rt->nspk; k++)");
 	ln("const int32_t i = rt->spk[k];");
@@ -924,8 +1044,13 @@ static void kernel_reset(const Pop *p)
 		   exs(m->refractory, &c));
 	}
 	close_block();
-	close_block();
 	back_to_c();
+}
+
+static void kernel_reset(const Pop *p)
+{
+	ln("/* phase 5: reset of %s; refractoriness begins */", p->name);
+	kernel(arena_printf("static void pop_%s_reset(snn_sim *sim)", p->name), reset_body, p);
 	ln("%s", "");
 }
 
@@ -956,23 +1081,34 @@ static void kernel_inputs(const Pop *p)
 	ln("%s", "");
 }
 
+typedef struct LetArg {
+	const Pop *p;
+	const Var *v;
+} LetArg;
+
+static void let_body(const void *arg)
+{
+	const LetArg *a = arg;
+	ln("snn_sim *sim = (snn_sim *)sim_;");
+	own_pop_prologue(a->p);
+	end_locals();
+	open_block("for (int64_t i = i0; i < i1; i++)");
+	if (has_refractory(a->p->model))
+		ln("const int refr = step <= x_ref_until[i];");
+	Ctx c = pop_ctx(a->p, M_ARRAY);
+	ln("out[i - i0] = (double)(%s);", exs(a->v->decl->init, &c));
+	close_block();
+}
+
+/* Lets are evaluated where they are read; monitors read them through these. */
 static void let_evaluators(const Pop *p)
 {
 	VEC_EACH(Var *, v, p->model->vars) {
 		if (v->kind != VK_LET)
 			continue;
-		open_block("static void pop_%s_let_%s(const snn_sim *sim_, int64_t i0, int64_t i1, double *out)",
-			   p->name, v->name);
-		ln("snn_sim *sim = (snn_sim *)sim_;");
-		own_pop_prologue(p);
-		ln("(void)n;");
-		open_block("for (int64_t i = i0; i < i1; i++)");
-		if (has_refractory(p->model))
-			ln("const int refr = step <= x_ref_until[i]; (void)refr;");
-		Ctx c = pop_ctx(p, M_ARRAY);
-		ln("out[i - i0] = (double)(%s);", exs(v->decl->init, &c));
-		close_block();
-		close_block();
+		LetArg a = { p, v };
+		kernel(arena_printf("static void pop_%s_let_%s(const snn_sim *sim_, int64_t i0, "
+				    "int64_t i1, double *out)", p->name, v->name), let_body, &a);
 		ln("%s", "");
 	}
 }
@@ -991,32 +1127,33 @@ static Ctx syn_ctx(const Conn *c, int mode)
 
 static void syn_locals(const Conn *c)
 {
+	begin_locals();
 	common_locals();
 	ln("conn_%s_t *cc = &m->%s;", c->name, conn_field(c));
 	ln("const snn_csr *csr = &sim->conns[%d].csr;", c->index);
-	ln("const int64_t *row = csr->row; (void)row;");
-	ln("const int32_t *post = csr->post; (void)post;");
-	ln("const int32_t *prei = csr->pre; (void)prei;");
+	ln("const int64_t nsyn = cc->nsyn;");
+	ln("const int64_t *row = csr->row;");
+	ln("const int32_t *post = csr->post;");
+	ln("const int32_t *prei = csr->pre;");
 	VEC_EACH(Var *, v, c->syn->vars) {
 		if (v->kind == VK_PARAM)
-			ln("const real p_%s = (real)cc->p_%s; (void)p_%s;", v->name, v->name, v->name);
+			ln("const real p_%s = (real)cc->p_%s;", v->name, v->name);
 		else if (v->kind == VK_STATE)
-			ln("real *x_%s = cc->x_%s; (void)x_%s;", v->name, v->name, v->name);
+			ln("real *x_%s = cc->x_%s;", v->name, v->name);
 	}
-	ln("%s *prepop = &m->pop_%s; (void)prepop;", pop_t(pre_pop(c)), pre_pop(c)->name);
-	ln("%s *postpop = &m->pop_%s; (void)postpop;", pop_t(post_pop(c)), post_pop(c)->name);
+	ln("%s *prepop = &m->pop_%s;", pop_t(pre_pop(c)), pre_pop(c)->name);
+	ln("%s *postpop = &m->pop_%s;", pop_t(post_pop(c)), post_pop(c)->name);
 	/* no restrict: pre and post may be the same population */
 	pop_locals(pre_pop(c), "prepop", "pre_", "prep_", false);
 	pop_locals(post_pop(c), "postpop", "post_", "postp_", false);
 }
 
-static void kernel_deliver(const Conn *c)
+static void deliver_body(const void *arg)
 {
+	const Conn *c = arg;
 	Ctx x = syn_ctx(c, M_ARRAY);
-	ln("/* phase 4: spikes of %s arriving at %s through %s (%s): on pre */",
-	   c->pre.name, c->post.name, c->name, c->syn->name);
-	open_block("static void conn_%s_deliver(snn_sim *sim)", c->name);
 	syn_locals(c);
+	end_locals();
 	ln("const snn_pop *rt = &sim->pops[%d];", pre_pop(c)->index);
 	if (c->hetero_delay) {
 		ln("snn_synqueue_push(cc->q, step, rt->spk, rt->nspk, csr, cc->delay);");
@@ -1041,8 +1178,14 @@ static void kernel_deliver(const Conn *c)
 		close_block();
 		close_block();
 	}
-	close_block();
 	back_to_c();
+}
+
+static void kernel_deliver(const Conn *c)
+{
+	ln("/* phase 4: spikes of %s arriving at %s through %s (%s): on pre */",
+	   c->pre.name, c->post.name, c->name, c->syn->name);
+	kernel(arena_printf("static void conn_%s_deliver(snn_sim *sim)", c->name), deliver_body, c);
 	ln("%s", "");
 }
 

@@ -413,7 +413,7 @@ static void resolve_ode(Scope *s, Member *mb)
 	if (v->kind != VK_STATE) {
 		error_at(mb->name_loc, "d%s/dt: '%s' is %s, not a state; only a state can have an ODE",
 			 mb->name, mb->name, v->kind == VK_PARAM ? "a param" : v->kind == VK_LET ? "a let" :
-			 v->kind == VK_INPUT ? "an input" : "not declared as a state");
+			 v->kind == VK_INPUT ? "an input" : "a modulator");
 		return;
 	}
 	if (v->ode) {
@@ -553,14 +553,6 @@ Model *find_model(Unit *u, const char *name)
 	return NULL;
 }
 
-static Pop *find_pop(Network *n, const char *name)
-{
-	VEC_EACH(Pop *, p, n->pops)
-		if (!strcmp(p->name, name))
-			return p;
-	return NULL;
-}
-
 static Group *find_group(Network *n, const char *name)
 {
 	VEC_EACH(Group *, g, n->groups)
@@ -687,7 +679,34 @@ static void setting(NetCtx *c, NetItem *it)
 }
 
 /* Resolve `name = value` inits of a pop or connection in its model's scope. */
-static Init *resolve_init(Model *m, const char *name, Expr *value, Loc loc, Vec *builtins)
+/* Does a value differ from element to element (so cannot set a param)? */
+static bool per_element_value(const Expr *e)
+{
+	if (!e)
+		return false;
+	if (e->kind == EX_MEMBER)
+		return true;
+	if (e->kind == EX_CALL && (e->builtin == FN_RAND || e->builtin == FN_RANDN))
+		return true;
+	if (e->kind == EX_NAME && e->var &&
+	    (e->var->kind == VK_STATE || e->var->kind == VK_INPUT ||
+	     (e->var->kind == VK_BUILTIN && e->var->builtin != BI_DT && e->var->builtin != BI_N)))
+		return true;
+	if (e->kind == EX_NAME && e->var && e->var->kind == VK_LET)
+		return per_element_value(e->var->decl->init);
+	if (per_element_value(e->a) || per_element_value(e->b) || per_element_value(e->c))
+		return true;
+	VEC_EACH(Expr *, a, e->args)
+		if (per_element_value(a))
+			return true;
+	return false;
+}
+
+/* Resolve `name = value` (an initial value or a param override) of a pop or
+ * connection in its model's scope; pre and post are the neuron models of a
+ * connection (NULL for a population). */
+static Init *resolve_init(Model *m, Model *pre, Model *post, const char *name, Expr *value,
+			  Loc loc, Vec *builtins)
 {
 	Var *v = model_var(m, name);
 	if (!v || (v->kind != VK_PARAM && v->kind != VK_STATE)) {
@@ -695,9 +714,16 @@ static Init *resolve_init(Model *m, const char *name, Expr *value, Loc loc, Vec 
 			 m->synapse ? "synapse" : "neuron", m->name, name);
 		return NULL;
 	}
-	Scope s = { .m = m, .builtins = builtins, .what = m->synapse ? "synapse" : "neuron",
-		    .template_ = true };
+	Scope s = { .m = m, .pre = pre, .post = post, .builtins = builtins,
+		    .what = m->synapse ? "synapse" : "neuron", .template_ = !m->synapse };
+	int before = error_count();
 	resolve_expr(&s, value);
+	if (error_count() == before && v->kind == VK_PARAM && per_element_value(value)) {
+		error_at(value->loc, "'%s' is a param, shared by the whole %s: its value cannot "
+			 "vary per element (declare it as a state for per-element values)",
+			 name, m->synapse ? "connection" : "population");
+		return NULL;
+	}
 	Init *in = arena_alloc(sizeof *in);
 	in->var = v;
 	in->value = value;
@@ -838,12 +864,12 @@ static void pop_item(NetCtx *c, NetItem *it)
 			error_at(a->loc, "expected NAME = VALUE");
 			continue;
 		}
-		Init *in = resolve_init(m, a->name, a->a, a->loc, builtins);
+		Init *in = resolve_init(m, NULL, NULL, a->name, a->a, a->loc, builtins);
 		if (in)
 			vec_push(p->inits, in);
 	}
 	VEC_EACH(Decl *, d, it->decls) {
-		Init *in = resolve_init(m, d->name, d->init, d->loc, builtins);
+		Init *in = resolve_init(m, NULL, NULL, d->name, d->init, d->loc, builtins);
 		if (in)
 			vec_push(p->inits, in);
 	}
@@ -933,7 +959,7 @@ static void connectivity_arg(NetCtx *c, Conn *cn, Expr *a)
 	error_at(a->loc, "expected NAME = VALUE");
 }
 
-static void connect_arg(NetCtx *c, Conn *cn, Expr *a, Vec *builtins)
+static void connect_arg(NetCtx *c, Conn *cn, Expr *a, Model *pre, Model *post, Vec *builtins)
 {
 	const char *k = a->name;
 	Expr *v = a->a;
@@ -961,16 +987,26 @@ static void connect_arg(NetCtx *c, Conn *cn, Expr *a, Vec *builtins)
 			cn->mask = relative_path(c, v->str);
 		}
 	} else if (!strcmp(k, "delay")) {
-		Scope s = { .m = cn->syn, .builtins = builtins, .what = "synapse", .template_ = true };
+		Scope s = { .m = cn->syn, .pre = pre, .post = post, .builtins = builtins,
+			    .what = "synapse" };
 		resolve_expr(&s, v);
 		cn->delay = v;
 	} else if (!strcmp(k, "max_delay")) {
 		error_at(a->loc, "max_delay is only for learned delays, which are not supported yet");
 	} else {
-		Init *in = resolve_init(cn->syn, k, v, a->loc, builtins);
+		Init *in = resolve_init(cn->syn, pre, post, k, v, a->loc, builtins);
 		if (in)
 			vec_push(cn->inits, in);
 	}
+}
+
+/* Where the argument `name` (NAME = E, or a bare NAME) of a call is. */
+static Loc arg_loc(const Expr *call, const char *name, Loc fallback)
+{
+	VEC_EACH(Expr *, a, call->args)
+		if ((a->kind == EX_ARG || a->kind == EX_NAME) && !strcmp(a->name, name))
+			return a->loc;
+	return fallback;
 }
 
 static void connect_item(NetCtx *c, NetItem *it)
@@ -1012,7 +1048,7 @@ static void connect_item(NetCtx *c, NetItem *it)
 	Vec *builtins = vec_new();
 	VEC_EACH(Expr *, a, call->args) {
 		if (a->kind == EX_ARG)
-			connect_arg(c, cn, a, builtins);
+			connect_arg(c, cn, a, pre, post, builtins);
 		else
 			connectivity_arg(c, cn, a);
 	}
@@ -1022,17 +1058,18 @@ static void connect_item(NetCtx *c, NetItem *it)
 		int64_t a = cn->pre.hi < 0 ? cn->pre.pop->n : cn->pre.hi - cn->pre.lo;
 		int64_t b = cn->post.hi < 0 ? cn->post.pop->n : cn->post.hi - cn->post.lo;
 		if (a != b && cn->pre.pop->kind != POP_FROM_FILE)
-			error_at(it->loc, "one_to_one needs groups of equal size, got %lld and %lld",
+			error_at(arg_loc(call, "one_to_one", it->loc),
+				 "one_to_one needs groups of equal size, got %lld (pre) and %lld (post)",
 				 (long long)a, (long long)b);
 	}
 	if (cn->kind == SNN_CONN_FAN_IN) {
 		int64_t a = cn->pre.hi < 0 ? cn->pre.pop->n : cn->pre.hi - cn->pre.lo;
 		if (cn->fan_in > a && cn->pre.pop->kind != POP_FROM_FILE)
-			error_at(it->loc, "fan_in = %lld is larger than the presynaptic group (%lld)",
+			error_at(arg_loc(call, "fan_in", it->loc),
+				 "fan_in = %lld is larger than the presynaptic group (%lld neurons)",
 				 (long long)cn->fan_in, (long long)a);
 	}
-	cn->hetero_delay = cn->delay && (depends_on_kind(cn->delay, VK_BUILTIN) ||
-					 depends_on_kind(cn->delay, VK_STATE) || has_random(cn->delay));
+	cn->hetero_delay = cn->delay && per_element_value(cn->delay);
 }
 
 static Record *new_record(Loc loc)
@@ -1049,8 +1086,11 @@ static void record_item(NetCtx *c, NetItem *it)
 	Record *r = new_record(it->loc);
 	if (it->value2) {
 		double every;
-		if (eval_dim(it->value2, DIM_TIME, "every", &every))
+		if (eval_dim(it->value2, DIM_TIME, "every", &every)) {
 			r->every = every;
+			if (!(every > 0))
+				error_at(it->value2->loc, "every must be a positive time");
+		}
 		r->every_loc = it->value2->loc;
 	}
 	Expr *range = NULL;
@@ -1172,7 +1212,8 @@ static Network *resolve_network(Unit *u, TopDecl *td)
 		if (r->every > 0) {
 			double k = floor(r->every / n->dt + 0.5);
 			if (k < 1 || fabs(k * n->dt - r->every) > 1e-9 * r->every)
-				error_at(r->every_loc, "every must be a whole multiple of dt");
+				error_at(r->every_loc, "every must be a whole multiple of dt "
+					 "(%g ms is not a multiple of %g ms)", r->every * 1e3, n->dt * 1e3);
 		}
 	return n;
 }

@@ -4,7 +4,10 @@
 # For each tests/errors/NAME.snn, run `SNNC check tests/errors/NAME.snn`
 # from the repository root; its stderr must equal NAME.err byte for byte,
 # and its exit status must be 1, or the number in NAME.status when that
-# file exists.  Failures print a diff.  The last line is always
+# file exists.  When NAME.cmd exists, its words replace `check` (e.g.
+# `build`, or `check --bad-option` with a NAME.status of 2).  Files that
+# the tests import live in subdirectories and are not tests themselves.
+# Failures print a diff.  The last line is always
 # "errors: N passed, M failed"; the status is non-zero when M > 0.
 # UPDATE=1 rewrites every NAME.err from what SNNC prints now.
 [ $# -eq 1 ] || { echo "usage: $0 SNNC" >&2; exit 2; }
@@ -18,7 +21,10 @@ pass=0 fail=0
 for f in tests/errors/*.snn; do
 	[ -e "$f" ] || continue
 	base=${f%.snn}
-	"$snnc" check "$f" > /dev/null 2> "$tmp"
+	cmd=check
+	[ -f "$base.cmd" ] && cmd=$(cat "$base.cmd")
+	# shellcheck disable=SC2086
+	"$snnc" $cmd "$f" > /dev/null 2> "$tmp"
 	status=$?
 	want=1
 	[ -f "$base.status" ] && want=$(tr -d ' \n' < "$base.status")

@@ -866,9 +866,7 @@ static void integrate_exact(const Lowered *L, const Pop *p)
 	}
 	for (int k = 0; k < n; k++)
 		if (!is_zero(L->b[k])) {
-			comment(L->ode[k]->loc, "forcing of ");
-			src_line(L->ode[k]->loc);
-			ln("const real b_%s = %s;", L->x[k]->name, exs(L->b[k], &c));
+			ln("const real b_%s = %s;   /* forcing */", L->x[k]->name, exs(L->b[k], &c));
 		}
 	for (int i = 0; i < n; i++) {
 		char *buf = NULL;
@@ -882,6 +880,8 @@ static void integrate_exact(const Lowered *L, const Pop *p)
 			if (L->reach[i * n + k] && !is_zero(L->b[k]))
 				fprintf(f, " + Psi_%d_%d * b_%s", i, k, L->x[k]->name);
 		fclose(f);
+		comment(L->ode[i]->loc, "");
+		src_line(L->ode[i]->loc);
 		ln("const real n_%s = %s;", L->x[i]->name, buf);
 		free(buf);
 	}

@@ -1681,6 +1681,25 @@ static void tables(void)
 	ln("%s", "");
 }
 
+/* The integrators in use: "exact", or "P: exact, Q: rk4" when they differ. */
+static const char *methods_used(void)
+{
+	const char *one = NULL, *all = NULL;
+	bool mixed = false;
+	VEC_EACH(Pop *, p, NET->pops) {
+		if (!p->model || !p->model->odes->n)
+			continue;
+		const char *name = scheme_names[p->model->low->scheme];
+		mixed = mixed || (one && strcmp(one, name));
+		one = one ? one : name;
+		all = all ? arena_printf("%s, %s: %s", all, p->name, name)
+			  : arena_printf("%s: %s", p->name, name);
+	}
+	if (!one)
+		return NET->method ? NET->method : "euler";
+	return mixed ? all : one;
+}
+
 static void model_desc(Unit *u)
 {
 	ln("const snn_model snn_model_main = {");
@@ -1689,7 +1708,7 @@ static void model_desc(Unit *u)
 	ln("\t.dt = %.17g,", NET->dt);
 	ln("\t.duration = %.17g,", NET->duration);
 	ln("\t.seed = %lluu,", (unsigned long long)NET->seed);
-	ln("\t.method = %s,", c_string(NET->method ? NET->method : "euler"));
+	ln("\t.method = %s,", c_string(methods_used()));
 	ln("\t.single = %d,", NET->single);
 	ln("\t.state_size = sizeof(model_t),");
 	ln("\t.npops = %d, .pops = pops,", NET->pops->n);

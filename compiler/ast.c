@@ -17,6 +17,36 @@ static Expr *new_expr(ExprKind k, Loc l)
 	Expr *e = arena_alloc(sizeof(Expr));
 	e->kind = k;
 	e->loc = l;
+	e->depth = 1;
+	return e;
+}
+
+static int depth_of(const Expr *e)
+{
+	return e ? e->depth : 0;
+}
+
+/* depth = 1 + the deepest operand; crossing EXPR_MAX_DEPTH is an error,
+ * reported once (at the node that crosses it). */
+static int nest(Loc l, int below)
+{
+	if (below == EXPR_MAX_DEPTH)
+		error_at(l, "expression nested too deeply (more than %d levels); "
+			 "split it with lets", EXPR_MAX_DEPTH);
+	return below + 1;
+}
+
+static Expr *with_depth(Expr *e)
+{
+	int d = depth_of(e->a);
+	if (depth_of(e->b) > d)
+		d = depth_of(e->b);
+	if (depth_of(e->c) > d)
+		d = depth_of(e->c);
+	VEC_EACH(Expr *, x, e->args)
+		if (depth_of(x) > d)
+			d = depth_of(x);
+	e->depth = d ? nest(e->loc, d) : 1;
 	return e;
 }
 
@@ -54,7 +84,7 @@ Expr *new_member(Loc l, Expr *base, const char *name)
 	Expr *e = new_expr(EX_MEMBER, l);
 	e->a = base;
 	e->name = name;
-	return e;
+	return with_depth(e);
 }
 
 Expr *new_prepost(Loc l, ExprKind pre_or_post)
@@ -68,7 +98,7 @@ Expr *new_slice(Loc l, Expr *base, Expr *lo, Expr *hi)
 	e->a = base;
 	e->b = lo;
 	e->c = hi;
-	return e;
+	return with_depth(e);
 }
 
 Expr *new_unary(Loc l, int op, Expr *a)
@@ -76,7 +106,7 @@ Expr *new_unary(Loc l, int op, Expr *a)
 	Expr *e = new_expr(EX_UNARY, l);
 	e->op = op;
 	e->a = a;
-	return e;
+	return with_depth(e);
 }
 
 Expr *new_binary(Loc l, int op, Expr *a, Expr *b)
@@ -85,7 +115,7 @@ Expr *new_binary(Loc l, int op, Expr *a, Expr *b)
 	e->op = op;
 	e->a = a;
 	e->b = b;
-	return e;
+	return with_depth(e);
 }
 
 Expr *new_cond(Loc l, Expr *c, Expr *a, Expr *b)
@@ -94,7 +124,7 @@ Expr *new_cond(Loc l, Expr *c, Expr *a, Expr *b)
 	e->a = c;
 	e->b = a;
 	e->c = b;
-	return e;
+	return with_depth(e);
 }
 
 Expr *new_call(Loc l, const char *name, Vec *args)
@@ -102,7 +132,7 @@ Expr *new_call(Loc l, const char *name, Vec *args)
 	Expr *e = new_expr(EX_CALL, l);
 	e->name = name;
 	e->args = args ? args : vec_new();
-	return e;
+	return with_depth(e);
 }
 
 Expr *new_arg(Loc l, const char *name, Expr *value)
@@ -110,7 +140,7 @@ Expr *new_arg(Loc l, const char *name, Expr *value)
 	Expr *e = new_expr(EX_ARG, l);
 	e->name = name;
 	e->a = value;
-	return e;
+	return with_depth(e);
 }
 
 Expr *new_string(Loc l, const char *s)
@@ -124,7 +154,7 @@ Expr *new_list(Loc l, Vec *items)
 {
 	Expr *e = new_expr(EX_LIST, l);
 	e->args = items ? items : vec_new();
-	return e;
+	return with_depth(e);
 }
 
 Stmt *new_assign(Loc l, int op, Expr *target, Expr *value)
@@ -135,7 +165,17 @@ Stmt *new_assign(Loc l, int op, Expr *target, Expr *value)
 	s->op = op;
 	s->target = target;
 	s->value = value;
+	s->depth = depth_of(target) > depth_of(value) ? depth_of(target) : depth_of(value);
 	return s;
+}
+
+/* An if nests its condition and its branches one level deeper. */
+static int stmts_depth(const Vec *body, int d)
+{
+	VEC_EACH(Stmt *, st, body)
+		if (st->depth > d)
+			d = st->depth;
+	return d;
 }
 
 Stmt *new_if(Loc l, Expr *cond, Vec *then_, Vec *else_)
@@ -146,6 +186,7 @@ Stmt *new_if(Loc l, Expr *cond, Vec *then_, Vec *else_)
 	s->value = cond;
 	s->then_ = then_ ? then_ : vec_new();
 	s->else_ = else_;
+	s->depth = nest(l, stmts_depth(else_, stmts_depth(then_, depth_of(cond))));
 	return s;
 }
 

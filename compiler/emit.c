@@ -1211,7 +1211,7 @@ static void model_defaults(void)
 	ln("const uint64_t seed = sim->seed; (void)seed;");
 	VEC_EACH(Pop *, p, NET->pops) {
 		if (p->model) {
-			open_block("");
+			open_block("%s", "");
 			ln("%s *pp = &m->pop_%s;", pop_t(p), p->name);
 			ln("pp->n = %lld;", (long long)p->n);
 			param_defaults("pp", p->model, p->inits, p->index);
@@ -1222,7 +1222,7 @@ static void model_defaults(void)
 		}
 	}
 	VEC_EACH(Conn *, cn, NET->conns) {
-		open_block("");
+		open_block("%s", "");
 		ln("conn_%s_t *cc = &m->%s;", cn->name, conn_field(cn));
 		ln("(void)cc;");
 		param_defaults("cc", cn->syn, cn->inits, NET->pops->n + cn->index);
@@ -1236,7 +1236,7 @@ static void setup_pop(const Pop *p)
 {
 	const Model *m = p->model;
 	ln("/* population %s: %s(%lld) */", p->name, m->name, (long long)p->n);
-	open_block("");
+	open_block("%s", "");
 	ln("%s *pp = &m->pop_%s;", pop_t(p), p->name);
 	ln("const int32_t n = pp->n;");
 	ln("snn_pop *rt = &sim->pops[%d];", p->index);
@@ -1290,7 +1290,7 @@ static void emit_list(const char *type, const char *name, Vec *items, double sca
 static void setup_generator(const Pop *p)
 {
 	ln("/* generator %s */", p->name);
-	open_block("");
+	open_block("%s", "");
 	ln("%s *pp = &m->pop_%s;", pop_t(p), p->name);
 	switch (p->kind) {
 	case POP_POISSON:
@@ -1336,7 +1336,7 @@ static void setup_conn(const Conn *c)
 	static const char *kinds[] = { "SNN_CONN_ALL", "SNN_CONN_ONE", "SNN_CONN_P",
 				       "SNN_CONN_FAN_IN", "SNN_CONN_WEIGHTS" };
 	ln("/* connection %s: %s -> %s : %s */", c->name, c->pre.name, c->post.name, c->syn->name);
-	open_block("");
+	open_block("%s", "");
 	ln("conn_%s_t *cc = &m->%s;", c->name, conn_field(c));
 	ln("snn_conn_spec spec = { .kind = %s };", kinds[c->kind]);
 	if (c->kind == SNN_CONN_P) {
@@ -1373,7 +1373,7 @@ static void setup_conn(const Conn *c)
 		if (v->kind == VK_STATE)
 			ln("cc->x_%s = snn_alloc_array(sim, (size_t)nsyn + 1, sizeof(real));", v->name);
 	/* per-synapse initial values and delays */
-	open_block("");
+	open_block("%s", "");
 	ln("const int64_t step = 0; (void)step;");
 	ln("const double t = 0; (void)t;");
 	ln("const real dt = (real)sim->dt; (void)dt;");
@@ -1475,7 +1475,7 @@ static void model_update(void)
 		if (!L || L->scheme != SCH_EXACT || !L->n || L->a_per_element)
 			continue;
 		int n = L->n;
-		open_block("");
+		open_block("%s", "");
 		ln("%s *pp = &m->pop_%s;", pop_t(p), p->name);
 		Ctx c = { .m = p->model, .mode = M_STRUCT, .obj = "pp", .time = "0.0", .elem = "0",
 			  .step = "0" };

@@ -512,6 +512,55 @@ static void resolve_member(Scope *s, Member *mb)
 	}
 }
 
+/* Deep copies of members: every connection resolves its own copy of its
+ * synapse, so that names bind to that connection's variables. */
+static Vec *copy_stmts(Vec *v);
+
+static Stmt *copy_stmt(const Stmt *s)
+{
+	Stmt *c = arena_alloc(sizeof *c);
+	*c = *s;
+	c->target = s->target ? expr_copy(s->target) : NULL;
+	c->value = s->value ? expr_copy(s->value) : NULL;
+	c->then_ = copy_stmts(s->then_);
+	c->else_ = copy_stmts(s->else_);
+	return c;
+}
+
+static Vec *copy_stmts(Vec *v)
+{
+	if (!v)
+		return NULL;
+	Vec *c = vec_new();
+	VEC_EACH(Stmt *, s, v)
+		vec_push(c, copy_stmt(s));
+	return c;
+}
+
+static Vec *copy_members(Vec *members)
+{
+	Vec *out = vec_new();
+	VEC_EACH(Member *, mb, members) {
+		Member *c = arena_alloc(sizeof *c);
+		*c = *mb;
+		c->coef = mb->coef ? expr_copy(mb->coef) : NULL;
+		c->value = mb->value ? expr_copy(mb->value) : NULL;
+		c->body = copy_stmts(mb->body);
+		if (mb->decls) {
+			c->decls = vec_new();
+			VEC_EACH(Decl *, d, mb->decls) {
+				Decl *dc = arena_alloc(sizeof *dc);
+				*dc = *d;
+				dc->annot = d->annot ? expr_copy(d->annot) : NULL;
+				dc->init = d->init ? expr_copy(d->init) : NULL;
+				vec_push(c->decls, dc);
+			}
+		}
+		vec_push(out, c);
+	}
+	return out;
+}
+
 static Model *resolve_model(TopDecl *td, Model *pre, Model *post, bool template_)
 {
 	Model *m = arena_alloc(sizeof *m);
@@ -527,8 +576,9 @@ static Model *resolve_model(TopDecl *td, Model *pre, Model *post, bool template_
 	m->reset = vec_new();
 	Scope s = { .m = m, .pre = pre, .post = post, .template_ = template_,
 		    .builtins = vec_new(), .what = m->synapse ? "synapse" : "neuron" };
-	declare_members(&s, td->members);
-	VEC_EACH(Member *, mb, td->members)
+	Vec *members = template_ ? td->members : copy_members(td->members);
+	declare_members(&s, members);
+	VEC_EACH(Member *, mb, members)
 		resolve_member(&s, mb);
 	if (m->reset->n && !m->spike)
 		error_at(m->loc, "neuron '%s' has a reset but no 'spike when'", m->name);

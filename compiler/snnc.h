@@ -115,6 +115,7 @@ typedef struct Expr {
 	/* filled by dims: */
 	snn_dim dim;
 	bool has_dim;
+	int depth;             /* nesting depth of the tree (1: a leaf); see EXPR_MAX_DEPTH */
 } Expr;
 
 typedef enum { ST_ASSIGN, ST_IF } StmtKind;
@@ -125,6 +126,7 @@ typedef struct Stmt {
 	Expr *target;          /* ST_ASSIGN: EX_NAME or EX_MEMBER */
 	Expr *value;           /* ST_ASSIGN value, ST_IF condition */
 	Vec *then_, *else_;    /* ST_IF: Stmt* (else_ may be NULL) */
+	int depth;             /* nesting depth, its expressions included */
 } Stmt;
 
 /* A declared name inside a param/state/input/... comma list or a network
@@ -221,6 +223,11 @@ Member *new_member_name(Loc l, MemberKind k, const char *name, Loc name_loc);
 Member *new_member_body(Loc l, MemberKind k, Vec *body);
 NetItem *new_netitem(Loc l, NetItemKind k);
 TopDecl *new_topdecl(Loc l, TopKind k, const char *name, Loc name_loc, Vec *members);
+
+/* The constructors report an error when an expression or statement nests
+ * deeper than this: it keeps the compiler's recursion bounded and the
+ * generated C within the C compilers' limits (clang: 256 brackets). */
+#define EXPR_MAX_DEPTH 200
 
 /* Deep copy of an expression (resolution fields copied too). */
 Expr *expr_copy(const Expr *e);

@@ -75,6 +75,8 @@ int snn_lex(SNN_YYSTYPE *lval, Loc *lloc, yyscan_t scanner);
 
 static void snn_yyerror(Loc *loc, yyscan_t scanner, Program *prog, const char *msg)
 {
+	if (!strcmp(msg, "memory exhausted"))
+		msg = "nested too deeply for the parser";
 	error_at(*loc, "%s", msg);
 }
 

@@ -337,10 +337,10 @@ START_TEST(test_network)
 		"  run 1 s\n"
 		"}\n";
 	static const char *const want[] = {
-		/* once, although Exc is bound to two connections */
-		"t.snn:9:12: error: dimensions differ: left side is volt, right side is siemens",
 		"t.snn:16:26: error: dimensions differ: left side is volt, right side is second",
 		"t.snn:17:30: error: rate must have dimension hertz, got second",
+		/* once, although Exc is bound to two connections */
+		"t.snn:9:12: error: dimensions differ: left side is volt, right side is siemens",
 		"t.snn:19:41: error: delay must have dimension second, got volt",
 		"t.snn:20:24: error: dimensions differ: 'w' is ampere, value is second",
 	};

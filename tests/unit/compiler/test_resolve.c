@@ -352,12 +352,8 @@ START_TEST(test_prepost)
 END_TEST
 
 /* Two connections of one synapse model to two different neuron models:
- * each instance must read its own post model's variables.  Fails today:
- * the instances re-resolve the template's shared AST in place, so every
- * instance's statements end up bound to the last connection's Vars (and a
- * dimension mismatch of the first connection goes unreported).  Enable
- * with -DSNNC_TEST_KNOWN_BUGS once resolve.c copies the body per instance. */
-#ifdef SNNC_TEST_KNOWN_BUGS
+ * each instance must read its own post model's variables (each resolves its
+ * own copy of the synapse), and a dimension mismatch of either is reported. */
 START_TEST(test_prepost_two_models)
 {
 	char *src = arena_printf("%s"
@@ -380,7 +376,6 @@ START_TEST(test_prepost_two_models)
 	ck_assert_ptr_eq(stmt(c0->syn->on_pre, 0)->target->var, var("LIF", "ge"));
 }
 END_TEST
-#endif
 
 START_TEST(test_prepost_errors)
 {
@@ -673,9 +668,7 @@ Suite *suite_resolve(void)
 	tcase_add_test(tc, test_held);
 	tcase_add_test(tc, test_rand_sites);
 	tcase_add_test(tc, test_prepost);
-#ifdef SNNC_TEST_KNOWN_BUGS
 	tcase_add_test(tc, test_prepost_two_models);
-#endif
 	tcase_add_test(tc, test_prepost_errors);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("network");

@@ -405,6 +405,15 @@ static void check_stmts(Vec *body)
 	}
 }
 
+/* A constant time must not be negative (expressions are left to run time). */
+static void not_negative(Expr *e, const char *what)
+{
+	double v;
+	Dim d;
+	if (const_eval(e, &v, &d) && v < 0)
+		dim_error(e->loc, "%s must not be negative, got %g ms", what, v * 1e3);
+}
+
 /* An annotated declaration's initial value must match the annotation. */
 static void check_var(Var *v)
 {
@@ -444,8 +453,10 @@ static void check_model(Model *m)
 	check_stmts(m->reset);
 	if (m->spike)
 		infer(m->spike);
-	if (m->refractory)
+	if (m->refractory) {
 		expect(m->refractory, DIM_TIME, "refractory period");
+		not_negative(m->refractory, "refractory period");
+	}
 }
 
 /* ---- the network */
@@ -486,8 +497,10 @@ static void check_conn(Conn *c)
 	check_inits(c->inits);
 	if (c->p)
 		expect(c->p, DIM_ONE, "connection probability p");
-	if (c->delay)
+	if (c->delay) {
 		expect(c->delay, DIM_TIME, "delay");
+		not_negative(c->delay, "delay");
+	}
 }
 
 bool check_dims(Unit *u)

@@ -650,6 +650,10 @@ static bool eval_dim(Expr *e, Dim want, const char *what, double *out)
 			error_at(e->loc, "%s must have dimension %s, got %s", what, dim_str(want), got);
 		return false;
 	}
+	if (!isfinite(v)) {
+		error_at(e->loc, "%s must be finite, got %g", what, v);
+		return false;
+	}
 	*out = v;
 	return true;
 }
@@ -783,6 +787,51 @@ static Init *resolve_init(Model *m, Model *pre, Model *post, const char *name, E
 
 static const char *generator_kinds[] = { "poisson", "spikes", "from_file" };
 
+/* A generator's argument: a finite constant, its names bound (units) so
+ * that emit can print it.  True when it has dimension want (a wrong
+ * dimension is reported by dims.c). */
+static bool gen_const(Expr *e, Dim want, const char *what, double *out)
+{
+	static Model none;
+	if (!none.vars)
+		none.vars = vec_new();
+	Scope s = { .m = &none, .builtins = vec_new(), .what = "network" };
+	int before = error_count();
+	resolve_expr(&s, e);
+	Dim d;
+	if (error_count() != before)
+		return false;
+	if (!const_eval(e, out, &d)) {
+		error_at(e->loc, "%s must be a constant", what);
+		return false;
+	}
+	if (!isfinite(*out)) {
+		error_at(e->loc, "%s must be finite, got %g", what, *out);
+		return false;
+	}
+	return dim_eq(d, want);
+}
+
+/* Rates are not negative; spike times fall in a step after 0; indices
+ * are elements of the population; presentation times are positive. */
+static void check_generator(NetCtx *c, Pop *p)
+{
+	double v;
+	Dim hz = snn_dim_div(DIM_ONE, DIM_TIME);
+	if (p->rate && gen_const(p->rate, hz, "rate", &v) && v < 0)
+		error_at(p->rate->loc, "rate must not be negative, got %g Hz", v);
+	if (p->present && gen_const(p->present, DIM_TIME, "present", &v) && !(v > 0))
+		error_at(p->present->loc, "present must be a positive time");
+	VEC_EACH(Expr *, t, p->times)
+		if (gen_const(t, DIM_TIME, "a spike time", &v) && !(floor(v / c->net->dt + 0.5) > 0))
+			error_at(t->loc, "spike time %g ms falls in step 0 or before (dt = %g ms): "
+				 "spikes are stamped from dt on", v * 1e3, c->net->dt * 1e3);
+	VEC_EACH(Expr *, k, p->index_list)
+		if (gen_const(k, DIM_ONE, "a spike index", &v) && (v != floor(v) || v < 0 || v >= (double)p->n))
+			error_at(k->loc, "spike index %g is not an element of the population "
+				 "(a whole number from 0 to %lld)", v, (long long)p->n - 1);
+}
+
 static Expr *named_arg(Vec *args, const char *name)
 {
 	VEC_EACH(Expr *, a, args)
@@ -882,6 +931,8 @@ static void pop_item(NetCtx *c, NetItem *it)
 	for (int k = 0; k < 3; k++)
 		if (!strcmp(call->name, generator_kinds[k])) {
 			generator(c, p, call);
+			if (error_count() == 0)
+				check_generator(c, p);
 			if (it->decls && it->decls->n)
 				error_at(it->loc, "a generator takes no initial values");
 			return;

@@ -508,7 +508,12 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, Prog
 	const char *text = tok == YYSYMBOL_NAME ? token_text(loc) : NULL;
 	if (text)
 		msg = arena_printf("%s '%s'", msg, text);
-	if (is_one_of(tok, cmp) && expects(want, n, "'+'")) {
+	if (tok == YYSYMBOL_YYEOF) {
+		if (n > 0 && n <= 4)
+			for (int k = 0; k < n; k++)
+				msg = arena_printf("%s%s%s", msg, k ? " or " : ", expecting ",
+						   yysymbol_name(want[k]));
+	} else if (is_one_of(tok, cmp) && expects(want, n, "'+'")) {
 		msg = arena_printf("%s: comparisons cannot be chained (write 'a < b and b < c')", msg);
 	} else if (is_one_of(tok, top) && expects(want, n, "'}'")) {
 		msg = arena_printf("%s: a '}' is missing before it", msg);

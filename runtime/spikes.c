@@ -10,18 +10,36 @@
 
 #include "snn_rt.h"
 
+/* Set bytes of flags[i, i + 8) into out; returns the new count. */
+static int32_t word(const uint8_t *flags, int32_t i, int32_t *out, int32_t ns)
+{
+	uint64_t w;
+	memcpy(&w, flags + i, 8);
+	while (w) {
+		int b = __builtin_ctzll(w) >> 3;      /* little-endian: byte b */
+		out[ns++] = i + b;
+		w &= ~(0xFFull << (8 * b));
+	}
+	return ns;
+}
+
 int32_t snn_compact(const uint8_t *flags, int32_t n, int32_t *out)
 {
 	int32_t ns = 0, i = 0;
-	for (; i + 8 <= n; i += 8) {
-		uint64_t w;
-		memcpy(&w, flags + i, 8);
-		if (!w)
+	/* 64 bytes at a time: spikes are rare, most blocks are all zero */
+	for (; i + 64 <= n; i += 64) {
+		uint64_t w[8], any = 0;
+		memcpy(w, flags + i, 64);
+		for (int k = 0; k < 8; k++)
+			any |= w[k];
+		if (!any)
 			continue;
-		for (int32_t k = i; k < i + 8; k++)
-			if (flags[k])
-				out[ns++] = k;
+		for (int k = 0; k < 8; k++)
+			if (w[k])
+				ns = word(flags, i + 8 * k, out, ns);
 	}
+	for (; i + 8 <= n; i += 8)
+		ns = word(flags, i, out, ns);
 	for (; i < n; i++)
 		if (flags[i])
 			out[ns++] = i;

@@ -103,6 +103,9 @@ int build_binary(const char *c_path, const BuildOptions *bo)
 	if (bo->opt >= 2)
 		vec_push(args, "-march=native");
 	vec_push(args, "-fno-math-errno");
+	/* deeply nested expressions (lets are expanded inline) */
+	if (strstr(cc, "clang"))
+		vec_push(args, "-fbracket-depth=100000");
 	vec_push(args, "-w");
 	vec_push(args, "-gdwarf-4");
 	vec_push(args, arena_printf("-I%s", inc));

@@ -21,9 +21,12 @@
 static FILE *out;
 static int nerrors;
 
+static struct Seen *seen;
+
 void diag_set_stream(FILE *f)
 {
 	out = f;
+	seen = NULL;     /* a new run (tests): forget what was reported */
 }
 
 static FILE *stream(void)
@@ -77,6 +80,19 @@ static void show_source(FILE *o, Loc loc)
 	fputs("^\n", o);
 }
 
+static void report_text(Loc loc, const char *kind, const char *msg)
+{
+	FILE *o = stream();
+	if (loc.file)
+		fprintf(o, "%s:%d:%d: %s: ", loc.file->path, loc.first_line, loc.first_column, kind);
+	else
+		fprintf(o, "%s: ", kind);
+	fputs(msg, o);
+	fputc('\n', o);
+	show_source(o, loc);
+	fflush(o);
+}
+
 static void report(Loc loc, const char *kind, const char *fmt, va_list ap)
 {
 	FILE *o = stream();
@@ -90,17 +106,45 @@ static void report(Loc loc, const char *kind, const char *fmt, va_list ap)
 	fflush(o);
 }
 
+/* An error reported twice at one place (a synapse's statement checked for
+ * its template and for each connection) is shown once, with its notes. */
+typedef struct Seen {
+	const SrcFile *file;
+	int line, col;
+	char *msg;
+	struct Seen *next;
+} Seen;
+static bool suppressing;
+
+static bool seen_before(Loc loc, const char *msg)
+{
+	for (Seen *s = seen; s; s = s->next)
+		if (s->file == loc.file && s->line == loc.first_line && s->col == loc.first_column &&
+		    !strcmp(s->msg, msg))
+			return true;
+	Seen *s = arena_alloc(sizeof *s);
+	*s = (Seen){ loc.file, loc.first_line, loc.first_column, arena_strdup(msg), seen };
+	seen = s;
+	return false;
+}
+
 void error_at(Loc loc, const char *fmt, ...)
 {
+	char msg[1024];
 	va_list ap;
 	va_start(ap, fmt);
-	report(loc, "error", fmt, ap);
+	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	nerrors++;
+	suppressing = loc.file && seen_before(loc, msg);
+	if (!suppressing)
+		report_text(loc, "error", msg);
 }
 
 void note_at(Loc loc, const char *fmt, ...)
 {
+	if (suppressing)
+		return;
 	va_list ap;
 	va_start(ap, fmt);
 	report(loc, "note", fmt, ap);

@@ -406,6 +406,16 @@ static void cond(FILE *f, const Expr *e, const Ctx *c)
 	}
 }
 
+/* A libm function for `real`: exp, or expf under precision = single.  The
+ * type-generic <tgmath.h> macros are avoided: nested two-argument calls
+ * expand exponentially in the preprocessor. */
+static const char *mathfn(const char *name)
+{
+	if (!strncmp(name, "snn_", 4) || !O.single)
+		return name;
+	return arena_printf("%sf", name);
+}
+
 static bool small_int_exponent(const Expr *b, int *k)
 {
 	double v;
@@ -431,7 +441,7 @@ static void power(FILE *f, const Expr *e, const Ctx *c)
 		fputs("))", f);
 		return;
 	}
-	fputs("pow(", f);
+	fprintf(f, "%s(", mathfn("pow"));
 	ex(f, e->a, c);
 	fputs(", ", f);
 	ex(f, e->b, c);
@@ -446,7 +456,7 @@ static void call(FILE *f, const Expr *e, const Ctx *c)
 			c->owner * 4096 + e->site, c->elem, c->step);
 		return;
 	}
-	fprintf(f, "%s(", fn_table[e->builtin].c);
+	fprintf(f, "%s(", mathfn(fn_table[e->builtin].c));
 	VEC_EACH(Expr *, a, e->args) {
 		if (a_i)
 			fputs(", ", f);
@@ -581,6 +591,14 @@ static bool has_refractory(const Model *m)
 static bool is_held(const Var *v)
 {
 	return v->held && has_refractory(v->model);
+}
+
+static bool given(Vec *inits, const Var *v)
+{
+	VEC_EACH(Init *, in, inits)
+		if (in->var == v)
+			return true;
+	return false;
 }
 
 static Expr *init_of(Vec *inits, const Var *v)
@@ -837,7 +855,7 @@ static void expeuler_one(const char *x, const char *A, const char *B)
 {
 	ln("const real A_%s = %s;", x, A);
 	ln("const real B_%s = %s;", x, B);
-	ln("const real E_%s = exp(A_%s * dt);", x, x);
+	ln("const real E_%s = %s(A_%s * dt);", x, mathfn("exp"), x);
 	ln("const real n_%s = A_%s == 0 ? s_%s + B_%s * dt : s_%s * E_%s + B_%s / A_%s * (E_%s - 1);",
 	   x, x, x, x, x, x, x, x, x);
 }
@@ -938,7 +956,7 @@ static void integrate_body(const void *arg)
 	own_pop_prologue(p);
 	ln("const double t0 = (double)step * sim->dt;");
 	if (L->scheme == SCH_EULER)
-		ln("const real sqrtdt = sqrt(dt);");
+		ln("const real sqrtdt = %s(dt);", mathfn("sqrt"));
 	if (L->scheme == SCH_EXACT && !L->a_per_element)
 		propagator_locals(L);
 	end_locals();
@@ -1232,6 +1250,31 @@ static void model_defaults(void)
 	ln("%s", "");
 }
 
+/* Initial values, evaluated at start after --set (t = 0). */
+static void init_body(const void *arg)
+{
+	const Pop *p = arg;
+	begin_locals();
+	ln("const int32_t n = pp->n;");
+	ln("const uint64_t seed = sim->seed;");
+	ln("const double t = 0;");
+	ln("const real dt = (real)sim->dt;");
+	pop_locals(p, "pp", "x_", "p_", false);
+	end_locals();
+	Ctx c = pop_ctx(p, M_ARRAY);
+	c.time = "0.0";
+	c.step = "SNN_STEP_INIT";
+	open_block("for (int32_t i = 0; i < n; i++)");
+	VEC_EACH(Var *, v, p->model->vars) {
+		Expr *e = init_of(p->inits, v);
+		if (v->kind == VK_STATE && e)
+			ln("x_%s[i] = %s;", v->name, exs(e, &c));
+		else if (v->kind == VK_INPUT && e && !input_connected(p, v))
+			ln("x_%s[i] = %s;   /* default: nothing is connected */", v->name, exs(e, &c));
+	}
+	close_block();
+}
+
 static void setup_pop(const Pop *p)
 {
 	const Model *m = p->model;
@@ -1253,20 +1296,7 @@ static void setup_pop(const Pop *p)
 		ln("for (int32_t i = 0; i < n; i++)");
 		ln("\tpp->ref_until[i] = INT64_MIN;");
 	}
-	ln("const int64_t step = 0; (void)step;");
-	pop_locals(p, "pp", "x_", "p_", false);
-	Ctx c = pop_ctx(p, M_ARRAY);
-	c.time = "0.0";
-	c.step = "SNN_STEP_INIT";
-	open_block("for (int32_t i = 0; i < n; i++)");
-	VEC_EACH(Var *, v, m->vars) {
-		Expr *e = init_of(p->inits, v);
-		if (v->kind == VK_STATE && e)
-			ln("x_%s[i] = %s;", v->name, exs(e, &c));
-		else if (v->kind == VK_INPUT && e && !input_connected(p, v))
-			ln("x_%s[i] = %s;   /* default: nothing is connected */", v->name, exs(e, &c));
-	}
-	close_block();
+	kernel("", init_body, p);
 	close_block();
 }
 
@@ -1401,7 +1431,7 @@ static void setup_conn(const Conn *c)
 		Expr *e = init_of(c->inits, v);
 		if (v->kind != VK_STATE)
 			continue;
-		if (c->weights && !strcmp(v->name, "w") && !e)
+		if (c->weights && !strcmp(v->name, "w") && !given(c->inits, v))
 			ln("x_w[s] = (real)csr->value[s];   /* from the weights file */");
 		else if (e)
 			ln("x_%s[s] = %s;", v->name, exs(e, &x));
@@ -1730,7 +1760,6 @@ static void prelude(Unit *u)
 	ln(" * One function per operation; the step order is LANGUAGE.md section 4.");
 	ln(" */");
 	ln("#include <math.h>");
-	ln("#include <tgmath.h>");
 	ln("#include <stddef.h>");
 	ln("#include <stdint.h>");
 	ln("#include <stdio.h>");
@@ -1750,7 +1779,7 @@ static void prelude(Unit *u)
 	ln("%s", "");
 	ln("static inline real snn_sign(real x) { return (real)((x > 0) - (x < 0)); }");
 	ln("static inline real snn_heaviside(real x) { return x > 0 ? 1 : 0; }");
-	ln("static inline real snn_sigmoid(real x) { return 1 / (1 + exp(-x)); }");
+	ln("static inline real snn_sigmoid(real x) { return 1 / (1 + %s(-x)); }", mathfn("exp"));
 	ln("static inline real snn_relu(real x) { return x > 0 ? x : 0; }");
 	ln("static inline real snn_clip(real x, real lo, real hi) { return x < lo ? lo : x > hi ? hi : x; }");
 	ln("%s", "");

@@ -31,6 +31,7 @@ typedef struct Scope {
 } Scope;
 
 static void resolve_expr(Scope *s, Expr *e);
+static bool per_element_value(const Expr *e);
 
 static const char *builtin_names[] = {
 	[BI_T] = "t", [BI_DT] = "dt", [BI_I] = "i", [BI_N] = "N",
@@ -402,6 +403,10 @@ static void declare_members(Scope *s, Vec *members)
 
 static void resolve_ode(Scope *s, Member *mb)
 {
+	if (s->m->synapse) {
+		error_at(mb->loc, "ODEs in a synapse are not supported yet");
+		return;
+	}
 	Var *v = model_var(s->m, mb->name);
 	if (!v) {
 		error_at(mb->name_loc, "d%s/dt: '%s' is not declared (declare it with 'state %s = ...')",
@@ -468,7 +473,12 @@ static void resolve_member(Scope *s, Member *mb)
 	case MB_PARAM: case MB_STATE: case MB_INPUT:
 		VEC_EACH(Decl *, d, mb->decls) {
 			resolve_annot(d->annot);
+			int before = error_count();
 			resolve_expr(s, d->init);
+			if (mb->kind == MB_PARAM && error_count() == before && per_element_value(d->init))
+				error_at(d->init->loc, "'%s' is a param, shared by the whole %s: its value "
+					 "cannot vary per element (declare it as a state for per-element "
+					 "values)", d->name, m->synapse ? "connection" : "population");
 		}
 		break;
 	case MB_LET:
@@ -746,8 +756,15 @@ static bool per_element_value(const Expr *e)
 	    (e->var->kind == VK_STATE || e->var->kind == VK_INPUT ||
 	     (e->var->kind == VK_BUILTIN && e->var->builtin != BI_DT && e->var->builtin != BI_N)))
 		return true;
-	if (e->kind == EX_NAME && e->var && e->var->kind == VK_LET)
-		return per_element_value(e->var->decl->init);
+	if (e->kind == EX_NAME && e->var && e->var->kind == VK_LET) {
+		static int lets;         /* a cycle of lets is reported by dims.c */
+		if (lets > 100)
+			return false;
+		lets++;
+		bool r = per_element_value(e->var->decl->init);
+		lets--;
+		return r;
+	}
 	if (per_element_value(e->a) || per_element_value(e->b) || per_element_value(e->c))
 		return true;
 	VEC_EACH(Expr *, a, e->args)
@@ -871,7 +888,7 @@ static void generator(NetCtx *c, Pop *p, Expr *call)
 		Expr *mode = named_arg(args, "mode");
 		p->ff_mode = SNN_FF_RATES;
 		if (mode && mode->kind == EX_NAME && !strcmp(mode->name, "values"))
-			p->ff_mode = SNN_FF_VALUES;
+			error_at(mode->loc, "from_file(..., mode = values) is not supported yet");
 		else if (mode && !(mode->kind == EX_NAME && !strcmp(mode->name, "rates")))
 			error_at(mode->loc, "mode must be rates or values");
 		check_generator_args(call, (const char *[]){ "present", "mode", NULL });

@@ -483,6 +483,14 @@ static bool expects(const yysymbol_kind_t *want, int n, const char *name)
 	return false;
 }
 
+/* Bison's ", expecting A or B", for at most 4 tokens. */
+static char *expecting(char *msg, const yysymbol_kind_t *want, int n)
+{
+	for (int k = 0; n <= 4 && k < n; k++)
+		msg = arena_printf("%s%s%s", msg, k ? " or " : ", expecting ", yysymbol_name(want[k]));
+	return msg;
+}
+
 static bool is_one_of(yysymbol_kind_t tok, const char *const *names)
 {
 	for (; *names; names++)
@@ -509,10 +517,7 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, Prog
 	if (text)
 		msg = arena_printf("%s '%s'", msg, text);
 	if (tok == YYSYMBOL_YYEOF) {
-		if (n > 0 && n <= 4)
-			for (int k = 0; k < n; k++)
-				msg = arena_printf("%s%s%s", msg, k ? " or " : ", expecting ",
-						   yysymbol_name(want[k]));
+		msg = expecting(msg, want, n);
 	} else if (is_one_of(tok, cmp) && expects(want, n, "'+'")) {
 		msg = arena_printf("%s: comparisons cannot be chained (write 'a < b and b < c')", msg);
 	} else if (is_one_of(tok, top) && expects(want, n, "'}'")) {
@@ -521,8 +526,7 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, Prog
 		msg = arena_printf("%s: expected 'dX/dt' (a member begins with param, state, let, "
 				   "input, on, spike, reset, refractory, method or an ODE)", msg);
 	} else if (n > 0 && n <= 4) {
-		for (int k = 0; k < n; k++)
-			msg = arena_printf("%s%s%s", msg, k ? " or " : ", expecting ", yysymbol_name(want[k]));
+		msg = expecting(msg, want, n);
 	} else if (expects(want, n, "name") && expects(want, n, "number") && expects(want, n, "'('")) {
 		msg = arena_printf("%s, expecting an expression", msg);
 	}

@@ -280,8 +280,11 @@ int snn_set_parse(const snn_model *m, const char *assign, int *var, double *valu
 		return -1;
 	}
 	if (!snn_dim_eq(dim, v->dim)) {
+		snn_dim_format(v->dim, want, sizeof want);
+		snn_dim_format(dim, got, sizeof got);
 		snprintf(err, errlen, "--set %s: dimensions differ: expected %s, got %s", name,
-			 snn_dim_format(v->dim, want, sizeof want), snn_dim_format(dim, got, sizeof got));
+			 strcmp(want, "1") ? want : "a dimensionless number",
+			 strcmp(got, "1") ? got : "a dimensionless number");
 		return -1;
 	}
 	*var = k;

@@ -193,6 +193,14 @@ char *snn_dim_format(snn_dim d, char *buf, size_t n)
 			return buf;
 		}
 	}
+	/* 1/volt, 1/siemens: the inverse of a named dimension */
+	for (int i = 2; i < NNAMED; i++) {
+		if (snn_dim_eq(snn_dim_pow(d, -1), named[i].dim)) {
+			put(&o, "1/");
+			put(&o, named[i].name);
+			return buf;
+		}
+	}
 	if (!put_named_times_second(&o, d))
 		put_base_form(&o, d);
 	return buf;

@@ -403,11 +403,12 @@ static void declare_members(Scope *s, Vec *members)
 
 static void resolve_ode(Scope *s, Member *mb)
 {
+	Var *v = model_var(s->m, mb->name);
 	if (s->m->synapse) {
-		error_at(mb->loc, "ODEs in a synapse are not supported yet");
+		if (!v || v->kind == VK_STATE)     /* pre/post state: reported already */
+			error_at(mb->loc, "ODEs in a synapse are not supported yet");
 		return;
 	}
-	Var *v = model_var(s->m, mb->name);
 	if (!v) {
 		error_at(mb->name_loc, "d%s/dt: '%s' is not declared (declare it with 'state %s = ...')",
 			 mb->name, mb->name, mb->name);

@@ -304,7 +304,8 @@ static int run(Unit *u, const Args *a)
 		}
 	}
 	char **argv = arena_alloc(sizeof(char *) * (size_t)(a->nsim + 2));
-	argv[0] = (char *)bin;
+	/* the simulator names itself in messages ("Try '... --help'") */
+	argv[0] = arena_printf("snnc run %s --", a->model);
 	for (int k = 0; k < a->nsim; k++)
 		argv[k + 1] = a->sim[k];
 	fflush(NULL);

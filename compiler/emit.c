@@ -630,8 +630,10 @@ static void pop_struct(const Pop *p)
 	}
 	ln("double *x_t_last;");
 	ln("uint8_t *x_spiked;");
-	if (has_refractory(m))
-		ln("int64_t *ref_until;   /* last refractory step */");
+	if (has_refractory(m)) {
+		ln("int32_t *ref_until;   /* last refractory step, relative to ref_base */");
+		ln("int64_t ref_base;");
+	}
 	if (m) {
 		VEC_EACH(Var *, v, m->vars)
 			if (v->kind == VK_PARAM)
@@ -717,8 +719,11 @@ static void pop_locals(const Pop *p, const char *obj, const char *ap, const char
 	}
 	ln("double *%s%st_last = %s->x_t_last; (void)%st_last;", r, ap, obj, ap);
 	ln("uint8_t *%s%sspiked = %s->x_spiked; (void)%sspiked;", r, ap, obj, ap);
-	if (has_refractory(m))
-		ln("int64_t *%s%sref_until = %s->ref_until; (void)%sref_until;", r, ap, obj, ap);
+	if (has_refractory(m)) {
+		ln("int32_t *%s%sref_until = %s->ref_until;", r, ap, obj);
+		ln("const int32_t refstep%s = (int32_t)(step - %s->ref_base);",
+		   ap[0] == 'x' ? "" : ap[1] == 'r' ? "_pre" : "_post", obj);
+	}
 }
 
 static void own_pop_prologue(const Pop *p)
@@ -752,7 +757,7 @@ static void assign(Stmt *st, const Ctx *c, bool in_reset, const Pop *post)
 		if (v->kind == VK_INPUT)
 			ln("post_n_%s[j] %s %s;", v->name, ops[st->op], val);
 		else if (is_held(v))
-			ln("if (!(step <= post_ref_until[j])) post_%s[j] %s %s;", v->name, ops[st->op], val);
+			ln("if (!(refstep_post <= post_ref_until[j])) post_%s[j] %s %s;", v->name, ops[st->op], val);
 		else
 			ln("post_%s[j] %s %s;", v->name, ops[st->op], val);
 		return;
@@ -963,7 +968,7 @@ static void integrate_body(const void *arg)
 	ln("SNN_VECTORIZE");
 	open_block("for (int32_t i = 0; i < n; i++)");
 	if (has_refractory(m))
-		ln("const int refr = step <= x_ref_until[i];");
+		ln("const int refr = refstep <= x_ref_until[i];");
 	load_stage(L, "s_");
 	switch (L->scheme) {
 	case SCH_EULER: integrate_euler(L, p); break;
@@ -1008,7 +1013,7 @@ static void tick_body(const void *arg)
 	end_locals();
 	open_block("for (int32_t i = 0; i < n; i++)");
 	if (has_refractory(p->model))
-		ln("const int refr = step <= x_ref_until[i];");
+		ln("const int refr = refstep <= x_ref_until[i];");
 	Ctx c = pop_ctx(p, M_ARRAY);
 	stmts(p->model->on_tick, &c, false, NULL);
 	close_block();
@@ -1031,7 +1036,7 @@ static void threshold_body(const void *arg)
 	ln("SNN_VECTORIZE");
 	open_block("for (int32_t i = 0; i < n; i++)");
 	if (has_refractory(p->model))
-		ln("const int refr = step <= x_ref_until[i];");
+		ln("const int refr = refstep <= x_ref_until[i];");
 	fire_flag(p, &c);
 	close_block();
 	compaction(p);
@@ -1058,7 +1063,7 @@ static void reset_body(const void *arg)
 	if (has_refractory(m)) {
 		comment(m->refractory->loc, "refractory ");
 		src_line(m->refractory->loc);
-		ln("x_ref_until[i] = step + (int64_t)floor((double)(%s) / sim->dt + 0.5);",
+		ln("x_ref_until[i] = snn_ref_until(refstep, floor((double)(%s) / sim->dt + 0.5));",
 		   exs(m->refractory, &c));
 	}
 	close_block();
@@ -1112,7 +1117,7 @@ static void let_body(const void *arg)
 	end_locals();
 	open_block("for (int64_t i = i0; i < i1; i++)");
 	if (has_refractory(a->p->model))
-		ln("const int refr = step <= x_ref_until[i];");
+		ln("const int refr = refstep <= x_ref_until[i];");
 	Ctx c = pop_ctx(a->p, M_ARRAY);
 	ln("out[i - i0] = (double)(%s);", exs(a->v->decl->init, &c));
 	close_block();
@@ -1150,14 +1155,15 @@ static void syn_locals(const Conn *c)
 	ln("conn_%s_t *cc = &m->%s;", c->name, conn_field(c));
 	ln("const snn_csr *csr = &sim->conns[%d].csr;", c->index);
 	ln("const int64_t nsyn = cc->nsyn;");
-	ln("const int64_t *row = csr->row;");
-	ln("const int32_t *post = csr->post;");
-	ln("const int32_t *prei = csr->pre;");
+	/* connectivity and synapse arrays alias nothing else */
+	ln("const int64_t *restrict row = csr->row;");
+	ln("const int32_t *restrict post = csr->post;");
+	ln("const int32_t *restrict prei = csr->pre;");
 	VEC_EACH(Var *, v, c->syn->vars) {
 		if (v->kind == VK_PARAM)
 			ln("const real p_%s = (real)cc->p_%s;", v->name, v->name);
 		else if (v->kind == VK_STATE)
-			ln("real *x_%s = cc->x_%s;", v->name, v->name);
+			ln("real *restrict x_%s = cc->x_%s;", v->name, v->name);
 	}
 	ln("%s *prepop = &m->pop_%s;", pop_t(pre_pop(c)), pre_pop(c)->name);
 	ln("%s *postpop = &m->pop_%s;", pop_t(post_pop(c)), post_pop(c)->name);
@@ -1188,8 +1194,15 @@ static void deliver_body(const void *arg)
 		ln("int32_t nd;");
 		ln("const int32_t *due = snn_queue_due(cc->q, step, &nd);");
 		open_block("for (int32_t k = 0; k < nd; k++)");
+		ln("/* fetch the target lists of the spikes ahead: they are cache misses */");
+		ln("if (k + 8 < nd)");
+		ln("\tSNN_PREFETCH(row + due[k + 8]);");
+		ln("if (k + 4 < nd)");
+		ln("\tfor (int64_t a = row[due[k + 4]], b = row[due[k + 4] + 1]; a < b; a += 16)");
+		ln("\t\tSNN_PREFETCH(post + a);");
 		ln("const int32_t pre = due[k];");
-		open_block("for (int64_t s = row[pre]; s < row[pre + 1]; s++)");
+		ln("const int64_t end = row[pre + 1];");
+		open_block("for (int64_t s = row[pre]; s < end; s++)");
 		ln("const int32_t j = post[s];");
 		ln("(void)j;");
 		stmts(c->syn->on_pre, &x, false, post_pop(c));
@@ -1292,9 +1305,9 @@ static void setup_pop(const Pop *p)
 			ln("pp->xn_%s = snn_alloc_array(sim, (size_t)n, sizeof(real));", v->name);
 	}
 	if (has_refractory(m)) {
-		ln("pp->ref_until = snn_alloc_array(sim, (size_t)n, sizeof(int64_t));");
+		ln("pp->ref_until = snn_alloc_array(sim, (size_t)n, sizeof(int32_t));");
 		ln("for (int32_t i = 0; i < n; i++)");
-		ln("\tpp->ref_until[i] = INT64_MIN;");
+		ln("\tpp->ref_until[i] = INT32_MIN;");
 	}
 	kernel("", init_body, p);
 	close_block();
@@ -1533,6 +1546,10 @@ static void model_step(void)
 	open_block("static void model_step(snn_sim *sim)");
 	ln("model_t *m = sim->state;");
 	ln("(void)m;");
+	VEC_EACH(Pop *, p, NET->pops)
+		if (p->model && has_refractory(p->model))
+			ln("snn_ref_rebase(sim->step, m->pop_%s.ref_until, m->pop_%s.n, &m->pop_%s.ref_base);",
+			   p->name, p->name, p->name);
 	ln("/* 1. integrate */");
 	VEC_EACH(Pop *, p, NET->pops)
 		if (p->model && p->model->odes->n)
@@ -1775,6 +1792,11 @@ static void prelude(Unit *u)
 	ln("#define SNN_VECTORIZE _Pragma(\"GCC ivdep\")");
 	ln("#else");
 	ln("#define SNN_VECTORIZE");
+	ln("#endif");
+	ln("#if defined(__GNUC__)");
+	ln("#define SNN_PREFETCH(p) __builtin_prefetch(p)");
+	ln("#else");
+	ln("#define SNN_PREFETCH(p) ((void)(p))");
 	ln("#endif");
 	ln("%s", "");
 	ln("static inline real snn_sign(real x) { return (real)((x > 0) - (x < 0)); }");

@@ -194,6 +194,18 @@ void snn_gen_step(snn_sim *sim, snn_gen *g);
  * Indices of the nonzero flags, ascending, into out; returns their count. */
 int32_t snn_compact(const uint8_t *flags, int32_t n, int32_t *out);
 
+/* Refractoriness: neuron i is refractory in step n iff
+ * n - base <= ref_until[i] (int32, relative to a per-population base that
+ * moves on every 2^30 steps, so runs of any length work).  A spike in the
+ * step with relative index r and a period of R steps gives r + R (clamped). */
+#define SNN_REF_EPOCH ((int64_t)1 << 30)
+static inline int32_t snn_ref_until(int32_t r, double R)
+{
+	double u = (double)r + R;
+	return u >= (double)INT32_MAX ? INT32_MAX : (int32_t)u;
+}
+void snn_ref_rebase(int64_t step, int32_t *ref_until, int32_t n, int64_t *base);
+
 /* ---------------------------------------------------------------- expm.c
  * Exact propagators for dx/dt = A x + b (b held constant over the step):
  *   x(t+h) = Phi x(t) + Psi b,  Phi = e^{A h},  Psi = \int_0^h e^{A s} ds,

@@ -45,3 +45,13 @@ int32_t snn_compact(const uint8_t *flags, int32_t n, int32_t *out)
 			out[ns++] = i;
 	return ns;
 }
+
+void snn_ref_rebase(int64_t step, int32_t *ref_until, int32_t n, int64_t *base)
+{
+	if (step - *base < SNN_REF_EPOCH)
+		return;
+	for (int32_t i = 0; i < n; i++)
+		ref_until[i] = ref_until[i] < INT32_MIN + SNN_REF_EPOCH ? INT32_MIN
+				: (int32_t)(ref_until[i] - SNN_REF_EPOCH);
+	*base += SNN_REF_EPOCH;
+}

@@ -50,12 +50,37 @@ START_TEST(test_compact_all_and_none)
 }
 END_TEST
 
+/* Moving the base on keeps every neuron's refractory status for every
+ * later step, and saturates entries long in the past. */
+START_TEST(test_ref_rebase)
+{
+	int64_t base = 0, step = SNN_REF_EPOCH + 5;
+	int32_t r = (int32_t)(step - base);
+	int32_t until[4] = { INT32_MIN, snn_ref_until(r, 0), snn_ref_until(r, 3),
+			     snn_ref_until(r - 100, 50) };
+	ck_assert_int_eq(until[2], r + 3);
+	ck_assert_int_eq(snn_ref_until(INT32_MAX - 1, 10), INT32_MAX);
+	snn_ref_rebase(SNN_REF_EPOCH - 1, until, 4, &base);   /* not yet due */
+	ck_assert_int_eq(base, 0);
+	snn_ref_rebase(step, until, 4, &base);
+	ck_assert_int_eq(base, SNN_REF_EPOCH);
+	ck_assert_int_eq(until[0], INT32_MIN);
+	for (int64_t n = step; n < step + 6; n++) {
+		int32_t rel = (int32_t)(n - base);
+		ck_assert_int_eq(rel <= until[1], n <= step);
+		ck_assert_int_eq(rel <= until[2], n <= step + 3);
+		ck_assert_int_eq(rel <= until[3], 0);
+	}
+}
+END_TEST
+
 Suite *suite_spikes(void)
 {
 	Suite *s = suite_create("spikes");
 	TCase *tc = tcase_create("compact");
 	tcase_add_test(tc, test_compact_random);
 	tcase_add_test(tc, test_compact_all_and_none);
+	tcase_add_test(tc, test_ref_rebase);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1728,6 +1728,82 @@ static void tables(void)
 	ln("%s", "");
 }
 
+/* What a checkpoint holds of model_t (snn_buf_desc): every per-element
+ * array, both input buffers, the refractory arrays, params, the delays
+ * (rebuilt by setup: compared, not loaded) and the spike queues.  Exact
+ * propagators are derived (model_update recomputes them). */
+static int NBUFS;
+
+static void buf_row(const char *name, const char *count, int owner, const char *elem,
+		    const char *field, int rebuilt)
+{
+	ln("\t{ %s, %s, %d, %s, offsetof(model_t, %s), %d },", c_string(name), count, owner, elem,
+	   field, rebuilt);
+	NBUFS++;
+}
+
+static void pop_bufs(const Pop *p)
+{
+	const char *f = arena_printf("pop_%s", p->name);
+	if (!p->model) {
+		if (p->kind == POP_POISSON)
+			buf_row(arena_printf("%s.p_rate", p->name), "SNN_BUF_ONE", p->index, "sizeof(double)",
+				arena_printf("%s.p_rate", f), 0);
+		return;
+	}
+	VEC_EACH(Var *, v, p->model->vars) {
+		const char *x = arena_printf("x_%s", v->name), *xn = arena_printf("xn_%s", v->name);
+		const char *pn = arena_printf("p_%s", v->name);
+		if (v->kind == VK_STATE || v->kind == VK_INPUT)
+			buf_row(arena_printf("%s.%s", p->name, x), "SNN_BUF_POP", p->index, "sizeof(real)",
+				arena_printf("%s.%s", f, x), 0);
+		if (v->kind == VK_INPUT)
+			buf_row(arena_printf("%s.%s", p->name, xn), "SNN_BUF_POP", p->index, "sizeof(real)",
+				arena_printf("%s.%s", f, xn), 0);
+		if (v->kind == VK_PARAM)
+			buf_row(arena_printf("%s.%s", p->name, pn), "SNN_BUF_ONE", p->index, "sizeof(double)",
+				arena_printf("%s.%s", f, pn), 0);
+	}
+	if (has_refractory(p->model)) {
+		buf_row(arena_printf("%s.ref_until", p->name), "SNN_BUF_POP", p->index, "sizeof(int32_t)",
+			arena_printf("%s.ref_until", f), 0);
+		buf_row(arena_printf("%s.ref_base", p->name), "SNN_BUF_ONE", p->index, "sizeof(int64_t)",
+			arena_printf("%s.ref_base", f), 0);
+	}
+}
+
+static void conn_bufs(const Conn *c)
+{
+	const char *f = conn_field(c);
+	VEC_EACH(Var *, v, c->syn->vars) {
+		const char *x = arena_printf("%s_%s", v->kind == VK_PARAM ? "p" : "x", v->name);
+		if (v->kind == VK_STATE)
+			buf_row(arena_printf("%s.%s", c->name, x), "SNN_BUF_SYN", c->index, "sizeof(real)",
+				arena_printf("%s.%s", f, x), 0);
+		else if (v->kind == VK_PARAM)
+			buf_row(arena_printf("%s.%s", c->name, x), "SNN_BUF_ONE", c->index, "sizeof(double)",
+				arena_printf("%s.%s", f, x), 0);
+	}
+	buf_row(arena_printf("%s.delay", c->name), c->hetero_delay ? "SNN_BUF_SYN" : "SNN_BUF_ONE",
+		c->index, "sizeof(int32_t)", arena_printf("%s.delay", f), 1);
+	buf_row(arena_printf("%s.q", c->name), c->hetero_delay ? "SNN_BUF_SYNQUEUE" : "SNN_BUF_QUEUE",
+		c->index, "0", arena_printf("%s.q", f), 0);
+}
+
+static void buf_table(void)
+{
+	NBUFS = 0;
+	ln("static const snn_buf_desc bufs[] = {");
+	VEC_EACH(Pop *, p, NET->pops)
+		pop_bufs(p);
+	VEC_EACH(Conn *, c, NET->conns)
+		conn_bufs(c);
+	if (!NBUFS)
+		ln("\t{ 0 },");
+	ln("};");
+	ln("%s", "");
+}
+
 /* The integrators in use: "exact", or "P: exact, Q: rk4" when they differ. */
 static const char *methods_used(void)
 {
@@ -1766,6 +1842,7 @@ static void model_desc(Unit *u)
 	ln("\t.setup = model_setup,");
 	ln("\t.update = model_update,");
 	ln("\t.step = model_step,");
+	ln("\t.nbufs = %d, .bufs = bufs,", NBUFS);
 	ln("};");
 	(void)u;
 }
@@ -1838,5 +1915,6 @@ void emit_c(FILE *f, Unit *u, const EmitOptions *opt)
 	model_update();
 	model_step();
 	tables();
+	buf_table();
 	model_desc(u);
 }

@@ -11,8 +11,15 @@
  * unknown name or a wrong dimension in --set, checked against the model's
  * tables before anything runs), 1 for a run-time error in the model's data
  * or in writing the outputs, 128 + signal when SIGINT/SIGTERM stopped the
- * run (the outputs are still finished), else 0.  --input, --checkpoint and
- * --restore are recognised but not supported yet (exit status 2).
+ * run (the outputs are still finished), else 0.  --input is recognised
+ * but not supported yet (exit status 2).
+ *
+ * --checkpoint FILE saves the whole state when the run ends, also when a
+ * signal ended it (at the completed step).  --restore FILE loads one after
+ * setup (connectivity is rebuilt from the same seed and --set values, then
+ * checked against the file) and applies --set again; --duration (or the
+ * network's run) is then the time simulated after the restored step, and
+ * monitors write new files whose samples carry the continued times.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -27,6 +34,7 @@ typedef struct {
 	snn_options opt;
 	const char **set;       /* [argc] */
 	const char **input;     /* [argc] */
+	const char *checkpoint;
 	int help, version;
 } Cli;
 
@@ -133,14 +141,22 @@ static int opt_quiet(Cli *c, const char *arg, char *err, size_t errlen)
 
 static int opt_checkpoint(Cli *c, const char *arg, char *err, size_t errlen)
 {
-	snprintf(err, errlen, "--checkpoint: not supported yet");
-	return -1;
+	if (!*arg) {
+		snprintf(err, errlen, "--checkpoint: empty file name");
+		return -1;
+	}
+	c->checkpoint = arg;
+	return 0;
 }
 
 static int opt_restore(Cli *c, const char *arg, char *err, size_t errlen)
 {
-	snprintf(err, errlen, "--restore: not supported yet");
-	return -1;
+	if (!*arg) {
+		snprintf(err, errlen, "--restore: empty file name");
+		return -1;
+	}
+	c->opt.restore = arg;
+	return 0;
 }
 
 static int opt_help(Cli *c, const char *arg, char *err, size_t errlen)
@@ -169,8 +185,10 @@ static const struct {
 	{ "--threads", "N", opt_threads, "threads to use (accepted; runs single-threaded for now)" },
 	{ "--progress", NULL, opt_progress, "show progress on stderr" },
 	{ "--quiet", NULL, opt_quiet, "no summary on stderr" },
-	{ "--checkpoint", "FILE", opt_checkpoint, "save the state at the end (not supported yet)" },
-	{ "--restore", "FILE", opt_restore, "start from a saved state (not supported yet)" },
+	{ "--checkpoint", "FILE", opt_checkpoint, "save the whole state in FILE when the run ends (also on SIGINT/SIGTERM)" },
+	{ "--restore", "FILE", opt_restore, "continue from a checkpoint of this model and seed:\n"
+	  "                           --duration counts from it, outputs are new files with\n"
+	  "                           the continued times, --set applies after the restore" },
 	{ "--help", NULL, opt_help, "show this help" },
 	{ "-h", NULL, opt_help, NULL },
 	{ "--version", NULL, opt_version, "show the version" },
@@ -262,7 +280,16 @@ static int bad_usage(const char *prog, const char *msg)
 	return 2;
 }
 
-static int run(const snn_model *m, const snn_options *opt)
+static int save_checkpoint(snn_sim *sim, const char *path)
+{
+	char err[1024];
+	if (snn_checkpoint_save(sim, path, err, sizeof err) == 0)
+		return 0;
+	fprintf(stderr, "snn: error: %s\n", err);
+	return 1;
+}
+
+static int run(const snn_model *m, const snn_options *opt, const char *checkpoint)
 {
 	char err[1024];
 	snn_sim *sim = snn_create(m, opt, err, sizeof err);
@@ -271,7 +298,7 @@ static int run(const snn_model *m, const snn_options *opt)
 		return 1;
 	}
 	int sig = snn_run(sim);
-	int rc = 0;
+	int rc = checkpoint ? save_checkpoint(sim, checkpoint) : 0;
 	if (snn_finish(sim) != 0) {
 		fprintf(stderr, "snn: error: cannot write the outputs in '%s'\n", sim->priv->out_dir);
 		rc = 1;
@@ -304,5 +331,5 @@ int snn_main(int argc, char **argv, const snn_model *m)
 		       m->source ? m->source : "?");
 		return 0;
 	}
-	return run(m, &c.opt);
+	return run(m, &c.opt, c.checkpoint);
 }

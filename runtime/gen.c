@@ -21,9 +21,15 @@
  * from_file in `rates` mode draws a Bernoulli coin per element and step,
  * u = snn_rand(seed, SNN_STREAM_POISSON + pop, elem, step, 0) < min(1, r*dt):
  * O(elements) per step, which is fine for input layers of image size.
+ *
+ * A checkpoint holds a generator's kind and position: Poisson's p, W and
+ * every element's next spike step (the calendar is rebuilt from them, which
+ * files each element where the running calendar would have it by the time
+ * it is due), the spikes cursor, from_file's shape and row.
  */
-#include "snn_rt.h"
+#include "internal.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -402,5 +408,87 @@ void snn_gen_step(snn_sim *sim, snn_gen *g)
 	case GEN_POISSON: poisson_step(sim, g, t); break;
 	case GEN_SPIKES: spikes_step(sim, g, t); break;
 	case GEN_FROM_FILE: from_file_step(sim, g, t); break;
+	}
+}
+
+/* ---------------------------------------------------------------- checkpoints */
+
+void snn_gen_save(snn_ckpt *c, const snn_gen *g)
+{
+	snn_ckpt_put_i64(c, g->kind);
+	switch (g->kind) {
+	case GEN_POISSON:
+		snn_ckpt_put(c, &g->p, sizeof g->p);
+		snn_ckpt_put_i64(c, g->w);
+		snn_ckpt_put(c, g->next, (size_t)c->sim->pops[g->pop].n * sizeof *g->next);
+		break;
+	case GEN_SPIKES:
+		snn_ckpt_put_i64(c, g->nev);
+		snn_ckpt_put_i64(c, g->cursor);
+		break;
+	case GEN_FROM_FILE:
+		snn_ckpt_put_i64(c, g->rows);
+		snn_ckpt_put_i64(c, g->cols);
+		snn_ckpt_put_i64(c, g->row);
+		break;
+	}
+}
+
+static void poisson_load(snn_ckpt *c, snn_gen *g)
+{
+	snn_sim *sim = c->sim;
+	snn_ckpt_get(c, &g->p, sizeof g->p);
+	int64_t w = snn_ckpt_get_i64(c);
+	if (!c->failed && (w < 1 || w > 65536 || (w & (w - 1)))) {
+		snn_ckpt_fail(c, "the calendar of generator %s is damaged", sim->pops[g->pop].name);
+		return;
+	}
+	snn_ckpt_get(c, g->next, (size_t)sim->pops[g->pop].n * sizeof *g->next);
+	if (c->failed)
+		return;
+	if (w != g->w)
+		g->head = snn_alloc_array(sim, (size_t)w, sizeof *g->head);
+	g->w = w;
+	for (int64_t k = 0; k < w; k++)
+		g->head[k] = NONE;
+	g->overflow = NONE;
+	for (int32_t i = 0; i < sim->pops[g->pop].n; i++)
+		if (g->next[i] != NEVER && g->next[i] < sim->step)
+			snn_ckpt_fail(c, "the calendar of generator %s is damaged", sim->pops[g->pop].name);
+		else
+			schedule(g, i, sim->step);
+}
+
+/* Reads one of the two int64 of a generator that must match this run's. */
+static void expect(snn_ckpt *c, const snn_gen *g, const char *what, int64_t here)
+{
+	int64_t there = snn_ckpt_get_i64(c);
+	if (!c->failed && there != here)
+		snn_ckpt_fail(c, "generator %s has %" PRId64 " %s there, %" PRId64 " here",
+			      c->sim->pops[g->pop].name, there, what, here);
+}
+
+void snn_gen_load(snn_ckpt *c, snn_gen *g)
+{
+	int64_t kind = snn_ckpt_get_i64(c);
+	if (!c->failed && kind != g->kind)
+		snn_ckpt_fail(c, "generator %s is of another kind there", c->sim->pops[g->pop].name);
+	if (c->failed)
+		return;
+	switch (g->kind) {
+	case GEN_POISSON:
+		poisson_load(c, g);
+		break;
+	case GEN_SPIKES:
+		expect(c, g, "spike events", g->nev);
+		g->cursor = snn_ckpt_get_i64(c);
+		if (!c->failed && (g->cursor < 0 || g->cursor > g->nev))
+			snn_ckpt_fail(c, "the cursor of generator %s is damaged", c->sim->pops[g->pop].name);
+		break;
+	case GEN_FROM_FILE:
+		expect(c, g, "rows", g->rows);
+		expect(c, g, "columns", g->cols);
+		g->row = snn_ckpt_get_i64(c);
+		break;
 	}
 }

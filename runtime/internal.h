@@ -64,6 +64,33 @@ int snn_mkdir_p(const char *path);
 int snn_monitors_open(snn_sim *sim, char *err, size_t errlen);
 int snn_monitors_close(snn_sim *sim);   /* 0 ok, -1 if a file failed */
 
+/* checkpoint.c: the stream a checkpoint is written to or read from.  Puts
+ * and gets never fail loudly: the first error is kept in `err` (a short read
+ * is "truncated") and later calls do nothing, so a reader checks once at the
+ * end.  Every byte goes through a running hash, checked at the end. */
+typedef struct snn_ckpt {
+	FILE *f;
+	snn_sim *sim;
+	const char *path;
+	int failed;
+	uint64_t hash;
+	char *err;
+	size_t errlen;
+} snn_ckpt;
+void snn_ckpt_put(snn_ckpt *c, const void *p, size_t n);
+void snn_ckpt_get(snn_ckpt *c, void *p, size_t n);
+void snn_ckpt_put_i64(snn_ckpt *c, int64_t x);
+int64_t snn_ckpt_get_i64(snn_ckpt *c);
+void snn_ckpt_fail(snn_ckpt *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* queue.c, gen.c: their state in a checkpoint */
+void snn_queue_save(snn_ckpt *c, const snn_queue *q);
+void snn_queue_load(snn_ckpt *c, snn_queue *q, const char *name);
+void snn_synqueue_save(snn_ckpt *c, const snn_synqueue *q);
+void snn_synqueue_load(snn_ckpt *c, snn_synqueue *q, const char *name);
+void snn_gen_save(snn_ckpt *c, const snn_gen *g);
+void snn_gen_load(snn_ckpt *c, snn_gen *g);
+
 /* meta.c */
 int snn_meta_write(snn_sim *sim);       /* out_dir/meta.json; 0 or -1 */
 void snn_json_string(FILE *f, const char *s);

@@ -12,9 +12,13 @@
  * old block stays in the pool until snn_destroy): growth is rare and
  * amortised, the waste is bounded by the final size, and nothing needs
  * freeing by hand.
+ *
+ * In a checkpoint a ring is its slot count, then per slot its step and its
+ * list; slots due before the current step are stale and saved empty.
  */
-#include "snn_rt.h"
+#include "internal.h"
 
+#include <inttypes.h>
 #include <string.h>
 
 #define INITIAL_CAP 64
@@ -137,4 +141,63 @@ const int64_t *snn_synqueue_due(snn_synqueue *q, int64_t step, int64_t *count)
 	Slot *s = &q->ring[step % (q->max_delay + 1)];
 	*count = s->step == step ? s->n : 0;
 	return s->data;
+}
+
+/* ---- checkpoints */
+
+static void save_ring(snn_ckpt *c, const Slot *ring, int64_t nslots, size_t size)
+{
+	snn_ckpt_put_i64(c, nslots);
+	for (int64_t k = 0; k < nslots; k++) {
+		const Slot *s = &ring[k];
+		int live = s->step >= c->sim->step;
+		snn_ckpt_put_i64(c, live ? s->step : -1);
+		snn_ckpt_put_i64(c, live ? s->n : 0);
+		if (live && s->n)
+			snn_ckpt_put(c, s->data, (size_t)s->n * size);
+	}
+}
+
+static void load_ring(snn_ckpt *c, Slot *ring, int64_t nslots, size_t size, const char *name)
+{
+	int64_t saved = snn_ckpt_get_i64(c);
+	if (!c->failed && saved != nslots)
+		snn_ckpt_fail(c, "the queue of %s spans %" PRId64 " steps there, %" PRId64 " here",
+			      name, saved, nslots);
+	for (int64_t k = 0; k < nslots && !c->failed; k++) {
+		Slot *s = &ring[k];
+		int64_t step = snn_ckpt_get_i64(c), n = snn_ckpt_get_i64(c);
+		if (c->failed)
+			return;
+		if (n < 0 || n > ((int64_t)1 << 40) || (n && step % nslots != k)) {
+			snn_ckpt_fail(c, "the queue of %s is damaged", name);
+			return;
+		}
+		s->step = step;
+		s->n = 0;
+		reserve(c->sim, s, n, size);
+		if (n)
+			snn_ckpt_get(c, s->data, (size_t)n * size);
+		s->n = n;
+	}
+}
+
+void snn_queue_save(snn_ckpt *c, const snn_queue *q)
+{
+	save_ring(c, q->ring, (int64_t)q->delay + 1, sizeof(int32_t));
+}
+
+void snn_queue_load(snn_ckpt *c, snn_queue *q, const char *name)
+{
+	load_ring(c, q->ring, (int64_t)q->delay + 1, sizeof(int32_t), name);
+}
+
+void snn_synqueue_save(snn_ckpt *c, const snn_synqueue *q)
+{
+	save_ring(c, q->ring, (int64_t)q->max_delay + 1, sizeof(int64_t));
+}
+
+void snn_synqueue_load(snn_ckpt *c, snn_synqueue *q, const char *name)
+{
+	load_ring(c, q->ring, (int64_t)q->max_delay + 1, sizeof(int64_t), name);
 }

@@ -1,8 +1,8 @@
 /*
  * sim.c — the simulation core: the memory pool, creating a simulation from
- * a model descriptor, the clock (snn_step / snn_run with SIGINT/SIGTERM
- * handling and a progress line), variable access by qualified name and
- * --set.
+ * a model descriptor (and restoring a checkpoint into it), the clock
+ * (snn_step / snn_run with SIGINT/SIGTERM handling and a progress line),
+ * variable access by qualified name and --set.
  *
  * The library never exits: every failure comes back as NULL or -1 with a
  * message, and the command line (cli.c) decides the exit status.  All
@@ -369,6 +369,17 @@ static int make_out_dir(snn_sim *sim, char *err, size_t errlen)
 	return -1;
 }
 
+/* After setup: the checkpoint's state, then --set again (a param changed at
+ * the restore point), then the duration counts from the restored step. */
+static int restore(snn_sim *sim, const snn_options *opt, char *err, size_t errlen)
+{
+	if (snn_checkpoint_load(sim, opt->restore, err, errlen) != 0 ||
+	    apply_sets(sim, opt, err, errlen) != 0)
+		return -1;
+	sim->nsteps += sim->step;
+	return 0;
+}
+
 snn_sim *snn_create(const snn_model *m, const snn_options *opt, char *err, size_t errlen)
 {
 	static const snn_options none = { .duration = -1, .seed = -1 };
@@ -389,6 +400,8 @@ snn_sim *snn_create(const snn_model *m, const snn_options *opt, char *err, size_
 		goto fail;
 	alloc_pops(sim);        /* from_file populations know their size now */
 	sim->priv->setup_done = 1;
+	if (opt->restore && restore(sim, opt, err, errlen) != 0)
+		goto fail;
 	if (make_out_dir(sim, err, errlen) != 0 || snn_monitors_open(sim, err, errlen) != 0)
 		goto fail;
 	return sim;

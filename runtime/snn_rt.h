@@ -256,6 +256,25 @@ typedef struct {
 	double every;           /* sampling period, seconds (a multiple of dt) */
 } snn_record_desc;
 
+/* The buffers of the model's state struct that a checkpoint holds (see
+ * checkpoint.c): one row per array or field.  The runtime saves what it
+ * owns itself (t_last, spiked, spike lists, generators, the clock). */
+enum {
+	SNN_BUF_POP,            /* array of the owner population's n elements (pointer field) */
+	SNN_BUF_SYN,            /* array of the owner connection's nsyn elements (pointer field) */
+	SNN_BUF_ONE,            /* one field of `elem` bytes: a param, a global, a scalar */
+	SNN_BUF_QUEUE,          /* an snn_queue * field */
+	SNN_BUF_SYNQUEUE,       /* an snn_synqueue * field */
+};
+typedef struct {
+	const char *name;       /* "P.x_v", "E_P_0.delay": for messages */
+	int count_kind;         /* SNN_BUF_* */
+	int owner;              /* population or connection index */
+	size_t elem;            /* bytes per element (queues: 0) */
+	size_t offset;          /* of the field in the model's state struct */
+	int rebuilt;            /* setup rebuilds it from the seed: compared, not loaded */
+} snn_buf_desc;
+
 typedef struct snn_model {
 	const char *source;     /* model file path as given to snnc */
 	const char *network;
@@ -278,6 +297,7 @@ typedef struct snn_model {
 	void (*update)(snn_sim *sim);
 	/* one step: phases 1-5, then snn_record(sim), then inputs move on */
 	void (*step)(snn_sim *sim);
+	int nbufs; const snn_buf_desc *bufs;    /* what a checkpoint holds */
 } snn_model;
 
 typedef struct {
@@ -318,10 +338,12 @@ typedef struct {
 	const char *const *set;
 	int ninput;
 	const char *const *input;
+	/* --restore: load this checkpoint after setup, then apply `set` again */
+	const char *restore;
 } snn_options;
 
-/* Create: allocate state, defaults, apply options->set, setup, open
- * monitors in out_dir.  Returns NULL with a message in err (errlen bytes). */
+/* Create: allocate state, defaults, apply options->set, setup, restore
+ * options->restore (then options->set again), open monitors in out_dir.  Returns NULL with a message in err (errlen bytes). */
 snn_sim *snn_create(const snn_model *m, const snn_options *opt, char *err, size_t errlen);
 /* Run one step (calls model->step).  Returns 0. */
 int snn_step(snn_sim *sim);
@@ -338,6 +360,13 @@ double snn_get(const snn_sim *sim, int var, int64_t i);
 int snn_set(snn_sim *sim, int var, int64_t i, double value);
 /* Apply "NAME=VALUE" with units; returns 0 or -1 with a message. */
 int snn_set_text(snn_sim *sim, const char *assign, char *err, size_t errlen);
+/* Checkpoints (checkpoint.c).  Save writes the whole state after the last
+ * completed step (atomically: PATH.tmp, then renamed); load, into a
+ * simulation fresh from snn_create, puts it back, so the next snn_step runs
+ * the global step after the saved one.  A checkpoint of another model, seed
+ * or connectivity is refused.  Both return 0, or -1 with a message. */
+int snn_checkpoint_save(snn_sim *sim, const char *path, char *err, size_t errlen);
+int snn_checkpoint_load(snn_sim *sim, const char *path, char *err, size_t errlen);
 /* Flush and close every output file, write meta.json. */
 int snn_finish(snn_sim *sim);
 void snn_destroy(snn_sim *sim);

@@ -42,6 +42,7 @@
 #define BYTE_ORDER_MARK 0x01020304u
 static const char MAGIC[8] = "SNNCKPT";
 static const char END[8] = "SNCKEND";
+#define REBUILT_HINT " (another seed, --set value or data file?)"
 
 /* ---------------------------------------------------------------- hashing */
 
@@ -206,8 +207,7 @@ static void compare_buf(snn_ckpt *c, const snn_buf_desc *b, const char *here, si
 		size_t len = n - k < sizeof chunk ? n - k : sizeof chunk;
 		snn_ckpt_get(c, chunk, len);
 		if (!c->failed && memcmp(chunk, here + k, len) != 0)
-			snn_ckpt_fail(c, "%s differs from the one this run built "
-				      "(another seed, --set value or data file?)", b->name);
+			snn_ckpt_fail(c, "%s differs from the one this run built" REBUILT_HINT, b->name);
 	}
 }
 
@@ -359,13 +359,14 @@ static void check_run(snn_ckpt *c)
 		snn_ckpt_fail(c, "it was written with dt = %g s, this model has dt = %g s", dt, sim->dt);
 }
 
+/* "connection rec: 361 synapses there, 355 here" */
 static void check_count(snn_ckpt *c, const char *what, const char *name, const char *unit,
 			int64_t here)
 {
 	int64_t there = snn_ckpt_get_i64(c);
 	if (!c->failed && there != here)
 		snn_ckpt_fail(c, "%s %s: %" PRId64 " %s there, %" PRId64 " here%s", what, name, there,
-			      unit, here, *unit == 's' ? " (another seed, --set value or data file?)" : "");
+			      unit, here, strcmp(unit, "synapses") == 0 ? REBUILT_HINT : "");
 }
 
 static void check_sizes(snn_ckpt *c)
@@ -380,8 +381,8 @@ static void check_sizes(snn_ckpt *c)
 		check_count(c, "connection", sim->conns[k].name, "synapses", sim->conns[k].csr.nsyn);
 		uint64_t h = get_u64(c);
 		if (!c->failed && h != synapse_hash(&sim->conns[k].csr))
-			snn_ckpt_fail(c, "connection %s connects other neurons there "
-				      "(another seed, --set value or data file?)", sim->conns[k].name);
+			snn_ckpt_fail(c, "connection %s connects other neurons there" REBUILT_HINT,
+				      sim->conns[k].name);
 	}
 }
 

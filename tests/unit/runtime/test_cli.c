@@ -1,7 +1,9 @@
 /*
  * test_cli.c — the simulator's command line (cli.c): snn_main runs in a
  * forked child with stdout and stderr sent to files; each case checks the
- * exit status and the exact text (or a line) it printed.
+ * exit status and the exact text (or a line) it printed.  Checkpoints of
+ * the hand-written model hold the runtime's part of the state only (its
+ * buffer table is empty): the clock, t_last, spike lists and counts.
  */
 #include <check.h>
 #include <signal.h>
@@ -90,8 +92,8 @@ START_TEST(test_bad_options)
 			  "--threads: expected a positive integer, got '0'");
 	check_usage_error(run_main(-1, "--progress", "--quiet", NULL),
 			  "--progress and --quiet exclude each other");
-	check_usage_error(run_main(-1, "--checkpoint", "c.bin", NULL), "--checkpoint: not supported yet");
-	check_usage_error(run_main(-1, "--restore=c.bin", NULL), "--restore: not supported yet");
+	check_usage_error(run_main(-1, "--checkpoint", "", NULL), "--checkpoint: empty file name");
+	check_usage_error(run_main(-1, "--restore=", NULL), "--restore: empty file name");
 }
 END_TEST
 
@@ -188,6 +190,61 @@ START_TEST(test_interrupted_status)
 }
 END_TEST
 
+/* Sample times of DIR/NAME are the stamps of steps first, first + 1, ... */
+static void check_stamps(const char *dir, const char *name, int64_t first, int64_t count)
+{
+	snn_npy_array t = tm_load(dir, name);
+	ck_assert_int_eq(t.count, count);
+	for (int64_t k = 0; k < count; k++)
+		ck_assert(t.data[k] == tm_stamp(first + k));
+	snn_npy_free(&t);
+}
+
+/* 5 steps with --checkpoint, then --restore for 3 more: the clock, t_last
+ * and the spike counts continue; --set applies after the restore. */
+START_TEST(test_checkpoint_restore)
+{
+	char dir[64], dir2[64], ck[128], want[512];
+	snprintf(ck, sizeof ck, "%s/c.ckpt", tm_tmpdir(dir, sizeof dir));
+	Result r = run_main(-1, "--duration", "5ms", "--out", dir, "--quiet", "--checkpoint", ck, NULL);
+	ck_assert_int_eq(r.status, 0);
+	r = run_main(-1, "--duration", "3ms", "--out", tm_tmpdir(dir2, sizeof dir2), "--restore", ck,
+		     "--set", "P.tau=1ms", NULL);
+	ck_assert_int_eq(r.status, 0);
+	const char *summary = "P: 8 spikes, 250.00 Hz mean rate\n"
+			      "Q: 0 spikes, 0.00 Hz mean rate\n"
+			      "simulated 0.008 s in ";
+	ck_assert_msg(strncmp(r.err, summary, strlen(summary)) == 0, "%s", r.err);
+	check_stamps(dir2, "P.u.t.npy", 5, 3);
+	snn_npy_array v = tm_load(dir2, "P.v.npy"), tl = tm_load(dir2, "P.t_last.npy");
+	ck_assert_int_eq(v.shape[0], 1);            /* every 3 steps: step 5 only */
+	ck_assert(v.data[0] == 0.001 + 6 + 0.25);   /* --set after the restore */
+	ck_assert(tl.data[0] == tm_stamp(4) && tl.data[2] == tm_stamp(2) && tl.data[3] == tm_stamp(3));
+	snn_npy_free(&v);
+	snn_npy_free(&tl);
+
+	r = run_main(-1, "--out", dir2, "--restore", ck, "--seed", "3", NULL);
+	ck_assert_int_eq(r.status, 1);
+	snprintf(want, sizeof want, "snn: error: checkpoint '%s': it was written with seed 1, this "
+		 "run uses seed 3 (connectivity and random numbers depend on it: use --seed 1)\n", ck);
+	ck_assert_str_eq(r.err, want);
+}
+END_TEST
+
+/* SIGTERM inside step 2: the checkpoint holds 3 steps. */
+START_TEST(test_checkpoint_after_signal)
+{
+	char dir[64], ck[128];
+	snprintf(ck, sizeof ck, "%s/c.ckpt", tm_tmpdir(dir, sizeof dir));
+	Result r = run_main(2, "--out", dir, "--quiet", "--checkpoint", ck, NULL);
+	ck_assert_int_eq(r.status, 128 + SIGTERM);
+	r = run_main(-1, "--duration", "2ms", "--out", dir, "--quiet", "--restore", ck, NULL);
+	ck_assert_int_eq(r.status, 0);
+	check_stamps(dir, "P.u.t.npy", 3, 2);
+	check_stamps(dir, "P.spikes.t.npy", 3, 2);
+}
+END_TEST
+
 START_TEST(test_progress)
 {
 	char dir[64];
@@ -210,6 +267,8 @@ Suite *suite_cli(void)
 	tcase_add_test(tc, test_run_summary);
 	tcase_add_test(tc, test_interrupted_status);
 	tcase_add_test(tc, test_progress);
+	tcase_add_test(tc, test_checkpoint_restore);
+	tcase_add_test(tc, test_checkpoint_after_signal);
 	suite_add_tcase(s, tc);
 	return s;
 }

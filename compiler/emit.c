@@ -1184,6 +1184,8 @@ static void deliver_body(const void *arg)
 		ln("int64_t nd;");
 		ln("const int64_t *due = snn_synqueue_due(cc->q, step, &nd);");
 		open_block("for (int64_t k = 0; k < nd; k++)");
+		ln("if (k + 8 < nd)");
+		ln("\tSNN_PREFETCH(post + due[k + 8]);");
 		ln("const int64_t s = due[k];");
 		ln("const int32_t pre = prei[s], j = post[s];");
 		ln("(void)pre; (void)j;");

@@ -114,24 +114,29 @@ snn_synqueue *snn_synqueue_new(snn_sim *sim, int32_t max_delay_steps)
 	return q;
 }
 
-static void push_one(snn_synqueue *q, int64_t due, int64_t syn)
-{
-	Slot *s = slot_for(q->ring, q->max_delay + 1, due);
-	reserve(q->sim, s, 1, sizeof(int64_t));
-	((int64_t *)s->data)[s->n++] = syn;
-}
-
 /* Delays outside [0, max_delay] (a learned delay that ran away) are clamped
  * into the ring. */
 void snn_synqueue_push(snn_synqueue *q, int64_t step, const int32_t *spk, int32_t n,
 		       const snn_csr *csr, const int32_t *delay)
 {
+	/* one division per step, not per synaptic event */
+	const int64_t nslots = (int64_t)q->max_delay + 1, base = step % nslots;
 	for (int32_t k = 0; k < n; k++) {
 		int32_t pre = spk[k];
-		for (int64_t s = csr->row[pre]; s < csr->row[pre + 1]; s++) {
+		for (int64_t s = csr->row[pre], end = csr->row[pre + 1]; s < end; s++) {
 			int32_t d = delay[s];
 			d = d < 0 ? 0 : d > q->max_delay ? q->max_delay : d;
-			push_one(q, step + d, s);
+			int64_t idx = base + d;
+			if (idx >= nslots)
+				idx -= nslots;
+			Slot *sl = &q->ring[idx];
+			if (sl->step != step + d) {
+				sl->step = step + d;
+				sl->n = 0;
+			}
+			if (sl->n == sl->cap)
+				reserve(q->sim, sl, 1, sizeof(int64_t));
+			((int64_t *)sl->data)[sl->n++] = s;
 		}
 	}
 }

@@ -288,7 +288,6 @@ static void num(FILE *f, double v)
 		fprintf(f, "%sINFINITY", v < 0 ? "-" : "");
 		return;
 	}
-	snprintf(buf, sizeof buf, "%.17g", v);
 	/* shortest text that reads back exactly */
 	for (int prec = 1; prec <= 17; prec++) {
 		snprintf(buf, sizeof buf, "%.*g", prec, v);
@@ -529,34 +528,26 @@ static void ex(FILE *f, const Expr *e, const Ctx *c)
 	}
 }
 
-static const char *exs(const Expr *e, const Ctx *c)
+/* An expression printed as C, as an arena string. */
+static const char *text_of(void (*print)(FILE *, const Expr *, const Ctx *), const Expr *e,
+			   const Ctx *c)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
-	ex(f, e, c);
+	print(f, e, c);
 	fclose(f);
 	char *r = arena_strdup(buf);
 	free(buf);
 	return r;
 }
 
-static const char *conds(const Expr *e, const Ctx *c)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	cond(f, e, c);
-	fclose(f);
-	char *r = arena_strdup(buf);
-	free(buf);
-	return r;
-}
+static const char *exs(const Expr *e, const Ctx *c) { return text_of(ex, e, c); }
+static const char *conds(const Expr *e, const Ctx *c) { return text_of(cond, e, c); }
 
 /* ---------------------------------------------------------- network facts */
 
 static Network *NET;
-static Unit *UNIT;
 
 static const char *pop_t(const Pop *p) { return arena_printf("pop_%s_t", p->name); }
 static const char *conn_field(const Conn *c) { return arena_printf("conn_%s", c->name); }
@@ -610,8 +601,6 @@ static Expr *init_of(Vec *inits, const Var *v)
 	return e;
 }
 
-static const char *real_t(void) { return "real"; }
-
 /* ----------------------------------------------------------------- structs */
 
 static void pop_struct(const Pop *p)
@@ -622,10 +611,10 @@ static void pop_struct(const Pop *p)
 	if (m) {
 		VEC_EACH(Var *, v, m->vars) {
 			if (v->kind == VK_STATE)
-				ln("%s *x_%s;", real_t(), v->name);
+				ln("%s *x_%s;", "real", v->name);
 			else if (v->kind == VK_INPUT)
 				ln("%s *x_%s, *xn_%s;   /* read this step / added for the next */",
-				   real_t(), v->name, v->name);
+				   "real", v->name, v->name);
 		}
 	}
 	ln("double *x_t_last;");
@@ -657,7 +646,7 @@ static void conn_struct(const Conn *c)
 	ln("int64_t nsyn;");
 	VEC_EACH(Var *, v, c->syn->vars)
 		if (v->kind == VK_STATE)
-			ln("%s *x_%s;", real_t(), v->name);
+			ln("%s *x_%s;", "real", v->name);
 	VEC_EACH(Var *, v, c->syn->vars)
 		if (v->kind == VK_PARAM)
 			ln("double p_%s;", v->name);
@@ -1370,12 +1359,6 @@ static void setup_generator(const Pop *p)
 	close_block();
 }
 
-static int64_t group_size_or(const Group *g, const char *fallback)
-{
-	(void)fallback;
-	return g->hi < 0 ? g->pop->n : g->hi - g->lo;
-}
-
 static void setup_conn(const Conn *c)
 {
 	static const char *kinds[] = { "SNN_CONN_ALL", "SNN_CONN_ONE", "SNN_CONN_P",
@@ -1408,7 +1391,6 @@ static void setup_conn(const Conn *c)
 		ln("spec.post1 = spec.post_n;");
 	else
 		ln("spec.post1 = %lld;", (long long)c->post.hi);
-	(void)group_size_or;
 	ln("spec.stream = SNN_STREAM_CONNECT + %du;", c->index);
 	ln("if (snn_connect(sim, &spec, &sim->conns[%d].csr, err, errlen))", c->index);
 	ln("\treturn -1;");
@@ -1664,6 +1646,19 @@ static const char *dim_init(Dim d)
 	return arena_printf("%s } }", s);
 }
 
+/* The recorded elements [i0, i1) of a population record, absolute in the
+ * population; i1 = -1 for a whole from_file population (size known at run
+ * time). */
+static void group_range(const Record *r, int64_t *i0, int64_t *i1)
+{
+	int64_t lo = r->group.hi < 0 ? 0 : r->group.lo;
+	int64_t size = r->group.hi < 0 ? r->group.pop->n : r->group.hi - r->group.lo;
+	*i0 = lo + r->i0;
+	*i1 = lo + (r->i1 >= 0 ? r->i1 : size);
+	if (r->group.pop->kind == POP_FROM_FILE && r->i1 < 0 && r->group.hi < 0)
+		*i1 = -1;
+}
+
 static void tables(void)
 {
 	collect_rows();
@@ -1694,11 +1689,8 @@ static void tables(void)
 	VEC_EACH(Record *, r, NET->records) {
 		double every = r->every > 0 ? r->every : 0;
 		if (!r->var && r->builtin == BI_NONE) {      /* spikes */
-			int64_t lo = r->group.hi < 0 ? 0 : r->group.lo;
-			int64_t size = r->group.hi < 0 ? r->group.pop->n : r->group.hi - r->group.lo;
-			int64_t i0 = lo + r->i0, i1 = lo + (r->i1 >= 0 ? r->i1 : size);
-			if (r->group.pop->kind == POP_FROM_FILE && r->i1 < 0 && r->group.hi < 0)
-				i1 = -1;
+			int64_t i0, i1;
+			group_range(r, &i0, &i1);
 			ln("\t{ %s, SNN_REC_SPIKES, %d, -1, %lld, %lld, %lld, %.17g },", c_string(r->stem),
 			   r->group.pop->index, (long long)i0, (long long)i1, (long long)i0, every);
 			continue;
@@ -1712,12 +1704,7 @@ static void tables(void)
 		} else {
 			const char *name = r->var ? r->var->name : r->builtin == BI_T_LAST ? "t_last" : "spiked";
 			row = find_row(SNN_OWN_POP, r->group.pop->index, name);
-			int64_t lo = r->group.hi < 0 ? 0 : r->group.lo;
-			int64_t size = r->group.hi < 0 ? r->group.pop->n : r->group.hi - r->group.lo;
-			i0 = lo + r->i0;
-			i1 = lo + (r->i1 >= 0 ? r->i1 : size);
-			if (r->group.pop->kind == POP_FROM_FILE && r->i1 < 0 && r->group.hi < 0)
-				i1 = -1;
+			group_range(r, &i0, &i1);
 		}
 		if (row < 0)
 			die("record of '%s' has no variable row", r->stem);
@@ -1889,7 +1876,6 @@ static void prelude(Unit *u)
 void emit_c(FILE *f, Unit *u, const EmitOptions *opt)
 {
 	NET = u->net;
-	UNIT = u;
 	O = (Out){ .f = f, .line = 1, .cname = opt->c_name ? opt->c_name : "model.c",
 		   .lines = opt->line_directives, .single = NET->single };
 	prelude(u);

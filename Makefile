@@ -62,7 +62,7 @@ $(BUILD)/grammar/%.o: $(BUILD)/grammar/%.c $(GEN_H) compiler/snnc.h
 		-Wno-sign-compare -Wno-unused-but-set-variable $(CFLAGS) $(SAN) \
 		-Icompiler -I$(BUILD)/grammar -c $< -o $@
 
-$(BUILD)/compiler/%.o: compiler/%.c compiler/snnc.h runtime/snn_rt.h $(GEN_H)
+$(BUILD)/compiler/%.o: compiler/%.c $(wildcard compiler/*.h compiler/*.def) runtime/snn_rt.h $(GEN_H)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Icompiler -I$(BUILD)/grammar -DSNNC_DEFAULT_CC='"$(CC)"' -c $< -o $@
 

@@ -21,6 +21,7 @@
 #include "snnc.h"
 
 static Expr *d(const Expr *e, const Var *x);
+static bool let_reads(Var *let, const Var *x);
 
 /* ---- builders */
 
@@ -67,7 +68,7 @@ static bool is_let(const Var *v)
 static Expr *dt_name(Loc l)
 {
 	static Var dt = {.name = "dt", .kind = VK_BUILTIN, .builtin = BI_DT,
-			 .dim_known = true, .dim = {{[SNN_S] = 1}}, .cname = "dt"};
+			 .dim_known = true, .dim = {{[SNN_S] = 1}}};
 	Expr *e = new_name(l, "dt");
 	e->var = &dt;
 	e->builtin = BI_DT;
@@ -128,50 +129,56 @@ static Expr *d_select(const Expr *e, const Var *x)
 	}
 }
 
-/* f(u)' = f'(u) u' for the one-argument functions. */
-static Expr *d_chain(const Expr *e, const Var *x)
+/* f'(u) of the one-argument functions whose row says DV_CHAIN.  No
+ * default: a new DV_CHAIN row without its case here is a -Wswitch error. */
+static Expr *chain_rule(Loc l, FnId f, const Expr *u)
 {
-	Loc l = e->loc;
-	const Expr *u = arg(e, 0);
-	Expr *f;
-	switch (e->builtin) {
-	case FN_EXP: f = call(l, FN_EXP, cp(u)); break;
-	case FN_LOG: f = bin(l, '/', num(l, 1), cp(u)); break;
-	case FN_SQRT: f = bin(l, '/', num(l, 1), bin(l, '*', num(l, 2), call(l, FN_SQRT, cp(u)))); break;
-	case FN_SIN: f = call(l, FN_COS, cp(u)); break;
-	case FN_COS: f = neg(l, call(l, FN_SIN, cp(u))); break;
+	switch (f) {
+	case FN_EXP: return call(l, FN_EXP, cp(u));
+	case FN_LOG: return bin(l, '/', num(l, 1), cp(u));
+	case FN_SQRT: return bin(l, '/', num(l, 1), bin(l, '*', num(l, 2), call(l, FN_SQRT, cp(u))));
+	case FN_SIN: return call(l, FN_COS, cp(u));
+	case FN_COS: return neg(l, call(l, FN_SIN, cp(u)));
 	case FN_TANH:
-		f = bin(l, '-', num(l, 1), bin(l, '*', call(l, FN_TANH, cp(u)), call(l, FN_TANH, cp(u))));
-		break;
+		return bin(l, '-', num(l, 1), bin(l, '*', call(l, FN_TANH, cp(u)), call(l, FN_TANH, cp(u))));
 	case FN_SIGMOID:
-		f = bin(l, '*', call(l, FN_SIGMOID, cp(u)),
-			bin(l, '-', num(l, 1), call(l, FN_SIGMOID, cp(u))));
+		return bin(l, '*', call(l, FN_SIGMOID, cp(u)),
+			   bin(l, '-', num(l, 1), call(l, FN_SIGMOID, cp(u))));
+	case FN_ABS: return call(l, FN_SIGN, cp(u));
+	case FN_RELU: return call(l, FN_HEAVISIDE, cp(u));
+	case FN_SIGN: case FN_MIN: case FN_MAX: case FN_CLIP: case FN_POW: case FN_HEAVISIDE:
+	case FN_FLOOR: case FN_RAND: case FN_RANDN: case FN_SUM: case FN_GRAD: case FN_NONE:
+	case FN_COUNT:
 		break;
-	case FN_ABS: f = call(l, FN_SIGN, cp(u)); break;
-	case FN_RELU: f = call(l, FN_HEAVISIDE, cp(u)); break;
-	default: return num(l, 0);  /* sign heaviside floor */
 	}
-	return bin(l, '*', f, d(u, x));
+	die("deriv: '%s' is marked DV_CHAIN in builtins.def but has no chain rule", fn_table[f].name);
 }
 
+/* The derivative of a call, by the DERIV column of builtins.def; every
+ * rule is a case (no default). */
 static Expr *d_call(const Expr *e, const Var *x)
 {
-	switch (e->builtin) {
-	case FN_MIN: case FN_MAX: case FN_CLIP:
+	if (e->builtin <= FN_NONE || e->builtin >= FN_COUNT)
+		die("deriv: call of '%s' is not resolved to a built-in", e->name);
+	FnId f = (FnId)e->builtin;
+	switch (fn_table[f].deriv) {
+	case DV_CHAIN:
+		return bin(e->loc, '*', chain_rule(e->loc, f, arg(e, 0)), d(arg(e, 0), x));
+	case DV_FLAT:
+	case DV_RANDOM:
+		return num(e->loc, 0);
+	case DV_SELECT:
 		return d_select(e, x);
-	case FN_POW:
+	case DV_POW:
 		return d_pow(e->loc, arg(e, 0), arg(e, 1), x);
-	case FN_SUM:
+	case DV_SUM:
 		return d(arg(e, 0), x);
-	case FN_GRAD: {
+	case DV_GRAD: {
 		const Var *y = arg(e, 1)->var;
 		return y ? d(deriv(arg(e, 0), y), x) : num(e->loc, 0);
 	}
-	case FN_RAND: case FN_RANDN: case FN_NONE:
-		return num(e->loc, 0);
-	default:
-		return d_chain(e, x);
 	}
+	die("deriv: no rule for '%s'", fn_table[f].name);
 }
 
 /* d(v): 1 for x itself, through a let's expression, else 0. */
@@ -180,7 +187,7 @@ static Expr *d_var(Loc l, const Var *v, const Var *x, bool through_let)
 	if (v && v == x)
 		return num(l, 1);
 	if (through_let && is_let(v))
-		return d(v->decl->init, x);
+		return let_reads((Var *)v, x) ? d(v->decl->init, x) : num(l, 0);
 	return num(l, 0);
 }
 
@@ -345,52 +352,107 @@ Expr *simplify(Expr *e)
 	return e;
 }
 
-/* ---- lets and dependencies */
+/* ---- lets and dependencies
+ *
+ * A let's dependencies are computed once (Var.deps: every variable read
+ * through it, lets included) so that queries cost the size of the
+ * expression asked about, not of its let chain unrolled: a chain of lets
+ * that each read the previous one twice is linear here. */
 
-Expr *expand_lets(Expr *e)
+static unsigned epoch;
+
+static void let_deps(Var *let);
+
+/* Pass 1: the deps of every let read by e, before the caller marks its own. */
+static void deps_of_children(const Expr *e)
 {
-	static int depth;
 	if (!e)
-		return NULL;
-	if (++depth > 10000)
-		die("expand_lets: a let that depends on itself");
-	Expr *c;
-	if (e->kind == EX_NAME && is_let(e->var)) {
-		c = expand_lets(e->var->decl->init);
-	} else {
-		c = arena_alloc(sizeof *c);
-		*c = *e;
-		c->a = expand_lets(e->a);
-		c->b = expand_lets(e->b);
-		c->c = expand_lets(e->c);
-		if (e->args) {
-			c->args = vec_new();
-			VEC_EACH(Expr *, a, e->args)
-				vec_push(c->args, expand_lets(a));
+		return;
+	if (e->var && is_let(e->var))
+		let_deps(e->var);
+	deps_of_children(e->a);
+	deps_of_children(e->b);
+	deps_of_children(e->c);
+	VEC_EACH(Expr *, a, e->args)
+		deps_of_children(a);
+}
+
+static void add_dep(Var *let, Var *v)
+{
+	if (v->mark != epoch) {
+		v->mark = epoch;
+		vec_push(let->deps, v);
+	}
+}
+
+/* Pass 2: e's variables and its lets' deps into let->deps (marks: epoch). */
+static void gather(Var *let, const Expr *e)
+{
+	if (!e)
+		return;
+	if (e->kind == EX_CALL && e->builtin > FN_NONE && e->builtin < FN_COUNT &&
+	    fn_table[e->builtin].elem == EL_DRAW)
+		let->deps_random = true;
+	if (e->var) {
+		add_dep(let, e->var);
+		if (is_let(e->var)) {
+			VEC_EACH(Var *, v, e->var->deps)
+				add_dep(let, v);
+			let->deps_random = let->deps_random || e->var->deps_random;
 		}
 	}
-	depth--;
-	return c;
+	gather(let, e->a);
+	gather(let, e->b);
+	gather(let, e->c);
+	VEC_EACH(Expr *, a, e->args)
+		gather(let, a);
+}
+
+static void let_deps(Var *let)
+{
+	if (let->deps)
+		return;
+	let->deps = vec_new();        /* also stops a (rejected) cycle */
+	deps_of_children(let->decl->init);
+	epoch++;
+	gather(let, let->decl->init);
+}
+
+static bool let_reads(Var *let, const Var *x)
+{
+	let_deps(let);
+	VEC_EACH(Var *, v, let->deps)
+		if (v == x)
+			return true;
+	return false;
+}
+
+Vec *let_dependencies(Var *let)
+{
+	let_deps(let);
+	return let->deps;
 }
 
 /* Does any variable read by e (through lets, also those read as pre.X or
  * post.X) satisfy pred? */
-static bool any_var(const Expr *e, bool (*pred)(const Var *, const void *), const void *arg, int depth)
+static bool any_var(const Expr *e, bool (*pred)(const Var *, const void *), const void *arg)
 {
 	if (!e)
 		return false;
-	if (depth > 10000)
-		die("depends_on: a let that depends on itself");
-	if (e->var && pred(e->var, arg))
-		return true;
-	if ((e->kind == EX_NAME || e->kind == EX_MEMBER || e->kind == EX_DERIV) && is_let(e->var)
-	    && any_var(e->var->decl->init, pred, arg, depth + 1))
-		return true;
-	if (any_var(e->a, pred, arg, depth + 1) || any_var(e->b, pred, arg, depth + 1)
-	    || any_var(e->c, pred, arg, depth + 1))
+	if (e->var) {
+		if (pred(e->var, arg))
+			return true;
+		if (is_let(e->var)) {
+			let_deps(e->var);
+			VEC_EACH(Var *, v, e->var->deps)
+				if (pred(v, arg))
+					return true;
+		}
+	}
+	if (any_var(e->a, pred, arg) || any_var(e->b, pred, arg) || any_var(e->c, pred, arg))
 		return true;
 	VEC_EACH(Expr *, a, e->args)
-		if (any_var(a, pred, arg, depth + 1))
+		if (any_var(a, pred, arg))
 			return true;
 	return false;
 }
@@ -405,12 +467,119 @@ static bool is_kind(const Var *v, const void *k)
 	return v->kind == *(const VarKind *)k;
 }
 
+static bool is_builtin(const Var *v, const void *b)
+{
+	return v->kind == VK_BUILTIN && v->builtin == *(const Builtin *)b;
+}
+
 bool depends_on(const Expr *e, const Var *x)
 {
-	return any_var(e, is_var, x, 0);
+	return any_var(e, is_var, x);
 }
 
 bool depends_on_kind(const Expr *e, VarKind k)
 {
-	return any_var(e, is_kind, &k, 0);
+	return any_var(e, is_kind, &k);
+}
+
+bool reads_builtin(const Expr *e, Builtin b)
+{
+	return any_var(e, is_builtin, &b);
+}
+
+bool reads_random(const Expr *e)
+{
+	if (!e)
+		return false;
+	if (e->kind == EX_CALL && e->builtin > FN_NONE && e->builtin < FN_COUNT &&
+	    fn_table[e->builtin].elem == EL_DRAW)
+		return true;
+	if (e->var && is_let(e->var)) {
+		let_deps(e->var);
+		if (e->var->deps_random)
+			return true;
+	}
+	if (reads_random(e->a) || reads_random(e->b) || reads_random(e->c))
+		return true;
+	VEC_EACH(Expr *, a, e->args)
+		if (reads_random(a))
+			return true;
+	return false;
+}
+
+/* A copy of e with the lets that `expand` selects replaced by their
+ * expressions (recursively); the others stay names. */
+static Expr *expand_if(const Expr *e, bool (*expand)(Var *, const void *), const void *arg)
+{
+	if (!e)
+		return NULL;
+	if (e->kind == EX_NAME && is_let(e->var) && expand(e->var, arg))
+		return expand_if(e->var->decl->init, expand, arg);
+	Expr *c = arena_alloc(sizeof *c);
+	*c = *e;
+	c->a = expand_if(e->a, expand, arg);
+	c->b = expand_if(e->b, expand, arg);
+	c->c = expand_if(e->c, expand, arg);
+	if (e->args) {
+		c->args = vec_new();
+		VEC_EACH(Expr *, a, e->args)
+			vec_push(c->args, expand_if(a, expand, arg));
+	}
+	return c;
+}
+
+static bool always(Var *let, const void *arg)
+{
+	(void)let, (void)arg;
+	return true;
+}
+
+Expr *expand_lets(Expr *e)
+{
+	return expand_if(e, always, NULL);
+}
+
+/* Lets that read any of the vars in `vars` (a Vec of Var*). */
+static bool reads_any(Var *let, const void *vars)
+{
+	VEC_EACH(Var *, x, (const Vec *)vars)
+		if (let_reads(let, x))
+			return true;
+	return false;
+}
+
+Expr *expand_lets_reading(const Expr *e, const Vec *vars)
+{
+	return expand_if(e, reads_any, vars);
+}
+
+/* The number of nodes of e once the lets that read one of `vars` are
+ * expanded (what expand_lets_reading would build), saturating at 1e18;
+ * memoised per let for one `vars` (Var.size_epoch). */
+static unsigned size_epoch;
+
+static double sel_size(const Expr *e, const Vec *vars)
+{
+	if (!e)
+		return 0;
+	double n = 1;
+	if (e->kind == EX_NAME && is_let(e->var) && reads_any(e->var, vars)) {
+		Var *v = e->var;
+		if (v->size_epoch != size_epoch) {
+			v->size_epoch = size_epoch;
+			v->size_memo = 1e18;      /* a (rejected) cycle stays huge */
+			v->size_memo = sel_size(v->decl->init, vars);
+		}
+		return v->size_memo;
+	}
+	n += sel_size(e->a, vars) + sel_size(e->b, vars) + sel_size(e->c, vars);
+	VEC_EACH(Expr *, a, e->args)
+		n += sel_size(a, vars);
+	return n < 1e18 ? n : 1e18;
+}
+
+double expanded_size(const Expr *e, const Vec *vars)
+{
+	size_epoch++;
+	return sel_size(e, vars);
 }

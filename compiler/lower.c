@@ -13,7 +13,15 @@
  *                     A must be made of params and literals (the propagator is
  *                     computed at start-up), except for a single ODE, whose
  *                     coefficient may read inputs (exponential per element).
- * emit.c prints the result; the numerical propagators are the runtime's.
+ * Lets stay names wherever they can: a let is expanded into an equation
+ * only when the scheme's algebra needs to see through it (a let that reads
+ * xi for Euler-Maruyama, one that reads the system's states for the affine
+ * schemes); the printers compute the others once per stage as locals.  An
+ * expansion that would be too large to compile is refused here.
+ *
+ * For a network, the lowering then builds the back end's data: the layout
+ * (layout.c) and the schedule of one step (schedule.c); emit*.c print them.
+ * The numerical propagators are the runtime's.
  */
 #include <string.h>
 
@@ -54,6 +62,10 @@ static Var *xi_var(const Expr *e)
 		return NULL;
 	if (e->kind == EX_NAME && e->var && e->var->kind == VK_BUILTIN && e->var->builtin == BI_XI)
 		return e->var;
+	if (e->kind == EX_NAME && e->var && e->var->kind == VK_LET && e->var->decl->init)
+		VEC_EACH(Var *, d, let_dependencies(e->var))
+			if (d->kind == VK_BUILTIN && d->builtin == BI_XI)
+				return d;
 	Var *v;
 	if ((v = xi_var(e->a)) || (v = xi_var(e->b)) || (v = xi_var(e->c)))
 		return v;
@@ -61,22 +73,6 @@ static Var *xi_var(const Expr *e)
 		if ((v = xi_var(a)))
 			return v;
 	return NULL;
-}
-
-static bool reads_builtin(const Expr *e, Builtin b)
-{
-	if (!e)
-		return false;
-	if (e->kind == EX_NAME && e->var && e->var->kind == VK_BUILTIN && e->var->builtin == b)
-		return true;
-	if (e->kind == EX_NAME && e->var && e->var->kind == VK_LET)
-		return reads_builtin(e->var->decl->init, b);
-	if (reads_builtin(e->a, b) || reads_builtin(e->b, b) || reads_builtin(e->c, b))
-		return true;
-	VEC_EACH(Expr *, a, e->args)
-		if (reads_builtin(a, b))
-			return true;
-	return false;
 }
 
 static bool parse_scheme(const char *name, Scheme *out)
@@ -89,12 +85,37 @@ static bool parse_scheme(const char *name, Scheme *out)
 	return false;
 }
 
+/* dx/dt with the coefficient divided out; lets stay names. */
 static Expr *rhs_of(Member *ode)
 {
-	Expr *f = expand_lets(ode->value);
+	Expr *f = expr_copy(ode->value);
 	if (ode->coef)
-		f = new_binary(ode->loc, OP_DIV, f, expand_lets(ode->coef));
+		f = new_binary(ode->loc, OP_DIV, f, expr_copy(ode->coef));
 	return simplify(f);
+}
+
+/* Past this many nodes an equation with its lets expanded is refused: the C
+ * compilers choke long before (and a chain of lets that each read the
+ * previous one twice doubles at every link). */
+#define MAX_EXPANDED 200000
+
+static Expr *expand_for(const Lowered *L, int k, Expr *f, const Vec *vars)
+{
+	double n = expanded_size(f, vars);
+	if (n > MAX_EXPANDED) {
+		error_at(L->ode[k]->loc, "the ODE of '%s' is too large for %s once the lets it "
+			 "reads are expanded (%.3g terms); use euler, rk2 or rk4", L->x[k]->name,
+			 scheme_names[L->scheme], n);
+		return NULL;
+	}
+	return simplify(expand_lets_reading(f, vars));
+}
+
+static Vec *one_var(Var *v)
+{
+	Vec *s = vec_new();
+	vec_push(s, v);
+	return s;
 }
 
 static void lower_xi(Lowered *L, int k)
@@ -102,20 +123,26 @@ static void lower_xi(Lowered *L, int k)
 	Var *xi = xi_var(L->f[k]);
 	if (!xi)
 		return;
-	Expr *g = simplify(deriv(L->f[k], xi));
+	Expr *f = expand_for(L, k, L->f[k], one_var(xi));
+	if (!f)
+		return;
+	Expr *g = simplify(deriv(f, xi));
 	if (depends_on(g, xi)) {
 		error_at(L->ode[k]->loc, "xi must appear linearly (as a term g * xi)");
 		return;
 	}
 	Expr *zero = new_num(L->ode[k]->loc, 0);
 	L->g[k] = g;
-	L->fdet[k] = simplify(subst(L->f[k], xi, zero));
+	L->fdet[k] = simplify(subst(f, xi, zero));
 }
 
 static void lower_expeuler(Lowered *L, int k)
 {
 	Var *x = L->x[k];
-	Expr *A = simplify(deriv(L->f[k], x));
+	Expr *f = expand_for(L, k, L->f[k], one_var(x));
+	if (!f)
+		return;
+	Expr *A = simplify(deriv(f, x));
 	if (depends_on(A, x)) {
 		error_at(L->ode[k]->loc, "exponential_euler: the ODE of '%s' is not affine in '%s' "
 			 "(d%s/dt = A*%s + B with A and B free of %s)", x->name, x->name, x->name,
@@ -123,7 +150,7 @@ static void lower_expeuler(Lowered *L, int k)
 		return;
 	}
 	L->A1[k] = A;
-	L->B1[k] = simplify(subst(L->f[k], x, new_num(L->ode[k]->loc, 0)));
+	L->B1[k] = simplify(subst(f, x, new_num(L->ode[k]->loc, 0)));
 }
 
 /* exact: a coefficient of the propagator must be the same for every element
@@ -131,13 +158,17 @@ static void lower_expeuler(Lowered *L, int k)
  * be constant over the step (no t, no random draws). */
 static bool forcing_ok(const Expr *e)
 {
-	return !reads_builtin(e, BI_T) && !has_random(e) && !reads_builtin(e, BI_XI);
+	return !reads_builtin(e, BI_T) && !reads_random(e) && !reads_builtin(e, BI_XI);
 }
 
 static bool per_element(const Expr *e)
 {
-	return depends_on_kind(e, VK_STATE) || depends_on_kind(e, VK_INPUT) ||
-	       reads_builtin(e, BI_I) || reads_builtin(e, BI_T_LAST) || reads_builtin(e, BI_SPIKED);
+	if (depends_on_kind(e, VK_STATE) || depends_on_kind(e, VK_INPUT))
+		return true;
+	for (int b = BI_NONE + 1; b < BI_COUNT; b++)
+		if (bi_table[b].per_element && reads_builtin(e, (Builtin)b))
+			return true;
+	return false;
 }
 
 static void lower_exact(Model *m, Lowered *L)
@@ -147,10 +178,16 @@ static void lower_exact(Model *m, Lowered *L)
 	L->b = arena_alloc(sizeof(Expr *) * (size_t)n);
 	L->reach = arena_alloc(sizeof(bool) * (size_t)(n * n));
 	Expr *zero = new_num(m->loc, 0);
+	Vec *states = vec_new();
+	for (int i = 0; i < n; i++)
+		vec_push(states, L->x[i]);
 	for (int i = 0; i < n; i++) {
-		Expr *b = L->f[i];
+		Expr *fi = expand_for(L, i, L->f[i], states);
+		if (!fi)
+			return;
+		Expr *b = fi;
 		for (int j = 0; j < n; j++) {
-			Expr *a = simplify(deriv(L->f[i], L->x[j]));
+			Expr *a = simplify(deriv(fi, L->x[j]));
 			L->A[i * n + j] = a;
 			b = subst(b, L->x[j], zero);
 			bool affine = true;
@@ -243,5 +280,11 @@ bool lower(Unit *u)
 	VEC_EACH(Model *, m, u->models)
 		if (!m->synapse)
 			lower_model(m, method);
+	if (error_count() != before)
+		return false;
+	if (u->net) {
+		u->layout = build_layout(u);
+		u->sched = build_schedule(u);
+	}
 	return error_count() == before;
 }

@@ -10,7 +10,7 @@
  *   snnc check MODEL.snn
  *   snnc run MODEL.snn [build options] [-- SIMULATOR ARGS]
  *
- * plus --dump=ast|c (print a stage's result) and --version.  Bad command
+ * plus --dump=ast|layout|schedule|c (print a stage's result) and --version.  Bad command
  * lines exit 2, internal errors 3.
  */
 #include <errno.h>
@@ -45,7 +45,7 @@ static void usage(FILE *f)
 	fputs("usage: snnc build MODEL.snn [-o BIN] [--emit-c DIR] [-O0..-O3] [--cc CC]\n"
 	      "       snnc check MODEL.snn\n"
 	      "       snnc run MODEL.snn [build options] [-- SIMULATOR ARGS]\n"
-	      "options: --dump=ast|c  print a stage's result; --version\n", f);
+	      "options: --dump=ast|layout|schedule|c  print a stage's result; --version\n", f);
 }
 
 static Args parse_args(int argc, char **argv)
@@ -89,8 +89,9 @@ static Args parse_args(int argc, char **argv)
 			a.cc = s + 5;
 		} else if (!strncmp(s, "--dump=", 7)) {
 			a.dump = s + 7;
-			if (strcmp(a.dump, "ast") && strcmp(a.dump, "c"))
-				usage_error("unknown stage '%s' for --dump (ast or c)", a.dump);
+			if (strcmp(a.dump, "ast") && strcmp(a.dump, "layout") && strcmp(a.dump, "schedule") &&
+			    strcmp(a.dump, "c"))
+				usage_error("unknown stage '%s' for --dump (ast, layout, schedule or c)", a.dump);
 		} else if (s[0] == '-' && s[1] == 'O' && s[2] >= '0' && s[2] <= '3' && !s[3]) {
 			a.opt = s[2] - '0';
 		} else if (!strcmp(s, "--threads")) {
@@ -318,6 +319,17 @@ int main(int argc, char **argv)
 {
 	Args a = parse_args(argc, argv);
 	Unit *u = compile(&a);
+	if (a.dump && (!strcmp(a.dump, "layout") || !strcmp(a.dump, "schedule"))) {
+		if (!u->net) {
+			error_file(a.model, "no network: a file of models alone has no %s", a.dump);
+			return 1;
+		}
+		if (!strcmp(a.dump, "layout"))
+			layout_dump(stdout, u->layout);
+		else
+			schedule_dump(stdout, u->sched);
+		return 0;
+	}
 	if (!strcmp(a.cmd, "check"))
 		return 0;
 	if (a.dump && !strcmp(a.dump, "c")) {

@@ -33,19 +33,6 @@ typedef struct Scope {
 static void resolve_expr(Scope *s, Expr *e);
 static bool per_element_value(const Expr *e);
 
-static const char *builtin_names[] = {
-	[BI_T] = "t", [BI_DT] = "dt", [BI_I] = "i", [BI_N] = "N",
-	[BI_T_LAST] = "t_last", [BI_SPIKED] = "spiked", [BI_XI] = "xi",
-};
-
-static Builtin builtin_lookup(const char *name)
-{
-	for (int b = BI_T; b <= BI_XI; b++)
-		if (!strcmp(builtin_names[b], name))
-			return (Builtin)b;
-	return BI_NONE;
-}
-
 static Var *new_var(Model *m, const char *name, VarKind k, Loc loc)
 {
 	Var *v = arena_alloc(sizeof *v);
@@ -62,7 +49,7 @@ static Var *builtin_var(Model *m, Vec *cache, Builtin b)
 	VEC_EACH(Var *, v, cache)
 		if (v->builtin == b)
 			return v;
-	Var *v = new_var(m, builtin_names[b], VK_BUILTIN, (Loc){0});
+	Var *v = new_var(m, bi_table[b].name, VK_BUILTIN, (Loc){0});
 	v->builtin = b;
 	vec_push(cache, v);
 	return v;

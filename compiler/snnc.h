@@ -254,15 +254,26 @@ const char *dim_str(Dim d);                   /* arena string, "volt/second" */
 /* ---------------------------------------------------------------- builtins
  * Built-in functions (builtins.def): Expr.builtin of a resolved EX_CALL. */
 typedef enum { DR_SAME, DR_KEEP, DR_PURE, DR_SIGN, DR_SQRT, DR_POW, DR_RAND, DR_GRAD, DR_REDUCE } DimRule;
+typedef enum { DV_CHAIN, DV_FLAT, DV_SELECT, DV_POW, DV_RANDOM, DV_SUM, DV_GRAD } DerivRule;
+typedef enum { EL_PURE, EL_DRAW, EL_REDUCE } ElemRule;
 typedef enum {
 	FN_NONE = 0,
-#define X(id, name, lo, hi, rule, c) id,
+#define X(id, name, lo, hi, rule, dv, el, c, cf) id,
 #include "builtins.def"
 #undef X
 	FN_COUNT
 } FnId;
-typedef struct { const char *name; int min_args, max_args; DimRule rule; const char *c; } FnInfo;
+typedef struct {
+	const char *name;
+	int min_args, max_args;
+	DimRule rule;
+	DerivRule deriv;
+	ElemRule elem;
+	const char *c, *c_single;    /* C spelling for real = double / float */
+} FnInfo;
 extern const FnInfo fn_table[FN_COUNT];     /* indexed by FnId (util.c) */
+/* The value of an EL_PURE function at constant arguments (x[0..n-1], SI). */
+double fn_fold(FnId f, const double *x);
 FnId fn_lookup(const char *name);           /* FN_NONE if not a built-in function */
 
 /* ---------------------------------------------------------------- resolve.c
@@ -272,8 +283,18 @@ typedef enum {
 	VK_BUILTIN, VK_MODULATOR, VK_GLOBAL, VK_UNIT,
 } VarKind;
 
-/* Built-in names readable in models */
-typedef enum { BI_NONE, BI_T, BI_DT, BI_I, BI_N, BI_T_LAST, BI_SPIKED, BI_XI } Builtin;
+/* Built-in names readable in models (names.def) */
+typedef enum { BW_ANY, BW_NEURON } BuiltinWhere;
+typedef enum {
+	BI_NONE = 0,
+#define X(id, name, where, elem) id,
+#include "names.def"
+#undef X
+	BI_COUNT
+} Builtin;
+typedef struct { const char *name; BuiltinWhere where; bool per_element; } BuiltinInfo;
+extern const BuiltinInfo bi_table[BI_COUNT];   /* util.c */
+Builtin builtin_lookup(const char *name);      /* BI_NONE if not a built-in name */
 
 typedef struct Var {
 	const char *name;
@@ -289,8 +310,14 @@ typedef struct Var {
 	Member *ode;
 	bool held;             /* assigned in reset: held while refractory */
 	bool assigned;         /* assigned by some statement */
-	const char *cname;     /* C identifier (mangled) */
 	double unit_factor;    /* VK_UNIT */
+	/* lets (deriv.c, memoised): every variable read through the let, lets
+	 * included, and whether a random draw is */
+	Vec *deps;
+	bool deps_random;
+	unsigned mark;         /* scratch for set building (deriv.c) */
+	double size_memo;      /* expanded_size() scratch */
+	unsigned size_epoch;
 } Var;
 
 typedef struct Model {
@@ -393,6 +420,8 @@ typedef struct Unit {
 	Vec *models;           /* Model* */
 	Network *net;          /* NULL for a library */
 	const char *path;
+	struct Layout *layout; /* set by lower (networks only) */
+	struct Schedule *sched;
 } Unit;
 
 Unit *resolve(Program *p, const char *path);
@@ -414,6 +443,14 @@ bool const_eval(const Expr *e, double *value, Dim *dim);
 /* ---------------------------------------------------------------- deriv.c
  * Symbolic algebra on resolved expressions (lets must be expanded first). */
 Expr *expand_lets(Expr *e);               /* copy with every let replaced */
+/* copy with the lets that read one of `vars` (Var*) replaced, recursively;
+ * the other lets stay names (deriv() sees through them as constants) */
+Expr *expand_lets_reading(const Expr *e, const Vec *vars);
+Vec *let_dependencies(Var *let);
+/* nodes of expand_lets_reading(e, vars), without building it */
+double expanded_size(const Expr *e, const Vec *vars);          /* every Var read through it (memoised) */
+bool reads_builtin(const Expr *e, Builtin b);   /* through lets */
+bool reads_random(const Expr *e);         /* a rand()/randn() draw, through lets */
 Expr *deriv(const Expr *e, const Var *x); /* d e / d x, simplified */
 Expr *simplify(Expr *e);                  /* constant folding, 0/1 rules */
 bool depends_on(const Expr *e, const Var *x);
@@ -429,10 +466,11 @@ typedef struct Lowered {
 	int n;                 /* states with an ODE */
 	Var **x;               /* [n] those states, in ODE order */
 	Member **ode;          /* [n] */
-	Expr **f;              /* [n] dx/dt, lets expanded, coefficient divided out */
-	/* euler with xi: f = fdet + g * xi */
+	Expr **f;              /* [n] dx/dt, coefficient divided out, lets as names */
+	/* euler with xi: f = fdet + g * xi (lets reading xi expanded) */
 	Expr **fdet, **g;      /* [n]; g[i] NULL when ODE i has no xi */
-	/* exponential_euler: f = A x + B per ODE (A, B may read other states) */
+	/* exponential_euler: f = A x + B per ODE (A, B may read other states);
+	 * exact below: lets reading the states expanded, the others names */
 	Expr **A1, **B1;       /* [n] */
 	/* exact: dx/dt = A x + b jointly; A[i*n+j] constant within a step */
 	Expr **A, **b;         /* [n*n], [n] */
@@ -444,7 +482,146 @@ Lowered *lowered(const Model *m);
 Expr *subst(const Expr *e, const Var *x, const Expr *by);   /* copy with x replaced */
 extern const char *scheme_names[];
 
-/* ---------------------------------------------------------------- emit.c */
+/* ---------------------------------------------------------------- layout.c
+ * Where every variable of the network lives and what it is called: one
+ * Slot per stored or named variable (populations, connections, later the
+ * network), built once after lowering.  Every generated identifier comes
+ * from c_name(), whose mangling is injective by construction (layout.c says
+ * why); the printers never build a name from a user's name by hand. */
+typedef enum { OWN_POP, OWN_CONN, OWN_NET } OwnerKind;     /* = SNN_OWN_* */
+typedef enum {
+	CNT_ONE,             /* one value per owner */
+	CNT_ELEMS,           /* one per element of the owner population */
+	CNT_PRE, CNT_POST,   /* one per neuron of a connection's pre / post population */
+	CNT_SYN,             /* one per synapse */
+	CNT_DENSE,           /* a dense pre x post matrix */
+} CountKind;
+typedef enum {
+	SL_STATE, SL_INPUT, SL_PARAM, SL_LET,
+	SL_T_LAST, SL_SPIKED,        /* the runtime's per-neuron arrays */
+	SL_REF_UNTIL, SL_REF_BASE,   /* refractoriness */
+	SL_PROPAGATOR,               /* exact: Phi, Psi (derived from params) */
+	SL_RATE,                     /* a poisson generator's rate (a param) */
+	SL_GEN,                      /* a generator's runtime object */
+	SL_SIZE,                     /* n of a population, nsyn of a connection */
+	SL_DELAY, SL_QUEUE,          /* a connection's delays and spike queue */
+} SlotKind;
+typedef enum { CK_NONE, CK_SAVE, CK_REBUILT } CkptKind;
+typedef enum { SIDE_OWN, SIDE_PRE, SIDE_POST } Side;
+
+typedef struct Slot {
+	SlotKind kind;
+	const char *name;        /* as the user sees it: "v", "t_last", "rate"; internal: "ref_until" */
+	OwnerKind owner;
+	int owner_index;         /* population or connection index */
+	Pop *pop;                /* OWN_POP */
+	Conn *conn;              /* OWN_CONN */
+	Var *var;                /* the IR variable, NULL for internal slots */
+	CountKind count;
+	int64_t batch;           /* copies of the state (1: no batch) */
+	bool array;              /* a pointer field to `count` elements, else a scalar field */
+	const char *ctype;       /* element type in C: "real", "double", "int32_t", ... */
+	const char *field;       /* field in the owner's struct */
+	const char *field_next;  /* inputs: the buffer added to during the step */
+	const char *local[3];    /* name as a kernel local, by Side (NULL: not readable there) */
+	const char *local_next[3];
+	bool held;               /* held while refractory */
+	bool connected;          /* an input some connection writes: its buffers swap */
+	CkptKind ckpt;           /* what a checkpoint does with it */
+	const char *buf_count;   /* SNN_BUF_* of its checkpoint row */
+	int row;                 /* index in the descriptor table vars[] (get/set, --set,
+	                            monitors, meta.json), -1 if not there */
+	const char *row_kind;    /* SNN_VK_* */
+	const char *eval;        /* lets: the monitor's evaluator function */
+} Slot;
+
+typedef struct Layout {
+	Vec *slots;              /* Slot*, owners in order, each owner's in declaration order */
+	Slot ***pop_var;         /* [pop][var index]: the slot of a model variable */
+	Slot ***conn_var;        /* [conn][var index] */
+	Slot **pop_internal[SL_QUEUE + 1];   /* [kind][pop]: internal slots, NULL if none */
+	Slot **conn_internal[SL_QUEUE + 1];  /* [kind][conn] */
+	int nrows;
+} Layout;
+
+/* Name categories.  User-derived names are prefix + name (+ suffix); the
+ * prefixes of one C namespace are prefix-free and the suffixes suffix-free. */
+typedef enum {
+	CN_ARRAY, CN_NEXT, CN_PARAM,                 /* x_v  xn_I  p_taum */
+	CN_PRE_ARRAY, CN_PRE_NEXT, CN_PRE_PARAM,     /* pre_v  pren_I  prep_taum */
+	CN_POST_ARRAY, CN_POST_NEXT, CN_POST_PARAM,  /* post_v  postn_I  postp_taum */
+	CN_LET, CN_PRE_LET, CN_POST_LET,             /* l_L  lpre_L  lpost_L */
+	CN_STAGE_S, CN_STAGE_Y2, CN_STAGE_Y3, CN_STAGE_Y4, CN_STAGE_NEW,  /* s_v y2_v ... n_v */
+	CN_LET_S, CN_LET_Y2, CN_LET_Y3, CN_LET_Y4, CN_LET_NEW,            /* ls_L ly2_L ... ln_L */
+	CN_SLOPE1, CN_SLOPE2, CN_SLOPE3, CN_SLOPE4,  /* k1_v ... k4_v */
+	CN_DRIFT,                                    /* d_v: Euler slope */
+	CN_EXP_A, CN_EXP_B, CN_EXP_E,                /* ea_v eb_v ee_v: exponential Euler */
+	CN_FORCE,                                    /* b_v: exact forcing */
+	CN_TMP,                                      /* tmp_I: buffer swap */
+	CN_POP_TYPE, CN_POP_FIELD, CN_CONN_TYPE, CN_CONN_FIELD,   /* pop_P_t  pop_P  conn_C_t  conn_C */
+	CN_KERNEL_POP, CN_KERNEL_CONN,               /* pop_P_<suffix>  conn_C_<suffix> */
+	CN_COUNT
+} CName;
+/* The C identifier of category k for the user name `name`; `suffix` is the
+ * kernel's job for CN_KERNEL_* ("integrate", "let3"), else NULL. */
+const char *c_name(CName k, const char *name, const char *suffix);
+/* For tests: the table behind c_name and the compiler's fixed names. */
+typedef enum { NS_LOCAL, NS_GLOBAL, NS_MODEL_FIELD } CNamespace;
+typedef struct { const char *prefix, *suffix; CNamespace ns; } CNameRule;
+extern const CNameRule c_name_rules[CN_COUNT];
+extern const char *const c_fixed_names[];    /* NULL-terminated */
+extern const char *const c_kernel_suffixes[]; /* NULL-terminated; "let" takes a number */
+
+Layout *build_layout(Unit *u);
+Slot *pop_slot(const Layout *L, const Pop *p, const Var *v);
+Slot *conn_slot(const Layout *L, const Conn *c, const Var *v);
+Slot *pop_internal(const Layout *L, const Pop *p, SlotKind k);    /* NULL if none */
+Slot *conn_internal(const Layout *L, const Conn *c, SlotKind k);
+void layout_dump(FILE *f, const Layout *L);
+
+/* ---------------------------------------------------------------- schedule.c
+ * The kernels of one step, in the order they run (LANGUAGE.md §4), built by
+ * the lowering.  model_step and the kernel functions are both printed by
+ * walking this one list. */
+typedef enum {
+	KN_REBASE,           /* refractory base moves on (runtime call) */
+	KN_INTEGRATE,        /* ODEs over dt; `fused`: the threshold in the same sweep */
+	KN_TICK,             /* on tick of a neuron population */
+	KN_THRESHOLD,        /* spike when */
+	KN_GENERATE,         /* a generator's spikes (runtime call) */
+	KN_DELIVER,          /* due spikes of a connection: on pre */
+	KN_RESET,            /* reset, refractoriness begins */
+	KN_RECORD,           /* monitors (runtime call) */
+	KN_INPUTS,           /* input buffers move on */
+} KernelKind;
+typedef enum {
+	DOM_NONE,            /* no loop of its own (a runtime call) */
+	DOM_ELEMS,           /* every element of the population */
+	DOM_SPIKES,          /* this step's spike list */
+	DOM_DUE_ROWS,        /* due presynaptic spikes, each a CSR row (one delay) */
+	DOM_DUE_SYNS,        /* due synapses (per-synapse delays) */
+} Domain;
+typedef struct Kernel {
+	KernelKind kind;
+	int phase;           /* LANGUAGE.md §4: 1..6 (0: bookkeeping before phase 1) */
+	Domain domain;
+	OwnerKind owner;
+	Pop *pop;
+	Conn *conn;
+	const char *fn;      /* the C function, NULL for a runtime call */
+	Vec *body;           /* Stmt*: tick, reset, deliver */
+	bool fused;          /* KN_INTEGRATE: threshold in the same sweep */
+	bool refractory;     /* the owner population has refractoriness */
+} Kernel;
+typedef struct Schedule {
+	Vec *kernels;        /* Kernel*, in step order */
+} Schedule;
+Schedule *build_schedule(Unit *u);
+void schedule_dump(FILE *f, const Schedule *s);
+extern const char *const kernel_kind_names[];
+
+/* ---------------------------------------------------------------- emit.c
+ * The C text, by walking u->layout and u->sched (emit*.c). */
 typedef struct {
 	const char *source;    /* for #line */
 	const char *c_name;    /* the C file's name, for #line back into it */

@@ -6,6 +6,7 @@
  * Big requests get a chunk of their own.  Out of memory is an internal error.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -120,11 +121,52 @@ char *read_file(const char *path, size_t *len)
 
 /* ---- built-in functions: one row each in builtins.def */
 const FnInfo fn_table[FN_COUNT] = {
-	[FN_NONE] = { "", 0, 0, DR_PURE, "" },
-#define X(id, name, lo, hi, rule, c) [id] = { name, lo, hi, rule, c },
+	[FN_NONE] = { "", 0, 0, DR_PURE, DV_FLAT, EL_PURE, "", "" },
+#define X(id, name, lo, hi, rule, dv, el, c, cf) [id] = { name, lo, hi, rule, dv, el, c, cf },
 #include "builtins.def"
 #undef X
 };
+
+double fn_fold(FnId f, const double *x)
+{
+	switch (f) {
+	case FN_EXP: return exp(x[0]);
+	case FN_LOG: return log(x[0]);
+	case FN_SQRT: return sqrt(x[0]);
+	case FN_ABS: return fabs(x[0]);
+	case FN_SIGN: return (x[0] > 0) - (x[0] < 0);
+	case FN_MIN: return fmin(x[0], x[1]);
+	case FN_MAX: return fmax(x[0], x[1]);
+	case FN_CLIP: return x[0] < x[1] ? x[1] : x[0] > x[2] ? x[2] : x[0];
+	case FN_POW: return pow(x[0], x[1]);
+	case FN_SIN: return sin(x[0]);
+	case FN_COS: return cos(x[0]);
+	case FN_TANH: return tanh(x[0]);
+	case FN_SIGMOID: return 1 / (1 + exp(-x[0]));
+	case FN_RELU: return x[0] > 0 ? x[0] : 0;
+	case FN_HEAVISIDE: return x[0] > 0;
+	case FN_FLOOR: return floor(x[0]);
+	case FN_RAND: case FN_RANDN: case FN_SUM: case FN_GRAD: case FN_NONE: case FN_COUNT:
+		break;
+	}
+	die("fn_fold: '%s' is not a pure function", fn_table[f].name);
+}
+
+/* ---- built-in names: one row each in names.def */
+const BuiltinInfo bi_table[BI_COUNT] = {
+	[BI_NONE] = { "", BW_ANY, false },
+#define X(id, name, where, elem) [id] = { name, where, elem },
+#include "names.def"
+#undef X
+};
+
+Builtin builtin_lookup(const char *name)
+{
+	for (int b = BI_NONE + 1; b < BI_COUNT; b++)
+		if (!strcmp(bi_table[b].name, name))
+			return (Builtin)b;
+	return BI_NONE;
+}
 
 FnId fn_lookup(const char *name)
 {

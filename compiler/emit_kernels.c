@@ -1,0 +1,742 @@
+/*
+ * emit_kernels.c — the kernels of the schedule, one C function each, and
+ * model_step, both printed by walking the same list (SCHED).
+ *
+ * A kernel's body is printed first (captured), then its signature and the
+ * locals the body mentions (emit_print.c), then the body: no unused
+ * declaration, no `(void)` noise.  Each user statement is preceded by its
+ * source text in a comment and a #line into the .snn file, and followed by
+ * a #line back into model.c, so a debugger or profiler lands on the
+ * statement that wrote a value.
+ */
+#include <string.h>
+
+#include "emit.h"
+
+/* ----------------------------------------------------------- the locals */
+
+void common_locals(Locals *l)
+{
+	local(l, "m", "model_t *m = sim->state;");
+	local(l, "step", "const int64_t step = sim->step;");
+	local(l, "seed", "const uint64_t seed = sim->seed;");
+	local(l, "t", "const double t = sim->t;");
+	local(l, "dt", "const real dt = (real)sim->dt;");
+}
+
+static const char *obj_side[] = { [SIDE_OWN] = "", [SIDE_PRE] = "_pre", [SIDE_POST] = "_post" };
+
+static void slot_local(Locals *l, const Slot *s, Side side, const char *obj, const char *r)
+{
+	const char *name = s->local[side];
+	switch (s->kind) {
+	case SL_PARAM:
+		local(l, name, "const real %s = (real)%s->%s;", name, obj, s->field);
+		return;
+	case SL_STATE:
+	case SL_INPUT:
+		local(l, name, "real *%s%s = %s->%s;", r, name, obj, s->field);
+		if (s->kind == SL_INPUT)
+			local(l, s->local_next[side], "real *%s%s = %s->%s;", r, s->local_next[side], obj,
+			      s->field_next);
+		return;
+	case SL_T_LAST:
+	case SL_SPIKED:
+	case SL_REF_UNTIL:
+		local(l, name, "%s *%s%s = %s->%s;", s->ctype, r, name, obj, s->field);
+		if (s->kind == SL_REF_UNTIL) {
+			const char *rs = arena_printf("refstep%s", obj_side[side]);
+			local(l, rs, "const int32_t %s = (int32_t)(step - %s->ref_base);", rs, obj);
+		}
+		return;
+	default:
+		return;
+	}
+}
+
+/* Params and arrays of a population as kernel locals, named for `side`.
+ * restrict only where nothing else can alias them (pre and post of a
+ * connection may be one population). */
+void pop_locals(Locals *l, const Pop *p, Side side, const char *obj, bool restrict_)
+{
+	const char *r = restrict_ ? "restrict " : "";
+	if (p->model)
+		VEC_EACH(Var *, v, p->model->vars)
+			slot_local(l, pop_slot(LAY, p, v), side, obj, r);
+	static const SlotKind internals[] = { SL_T_LAST, SL_SPIKED, SL_REF_UNTIL };
+	for (size_t k = 0; k < sizeof internals / sizeof *internals; k++) {
+		Slot *s = pop_internal(LAY, p, internals[k]);
+		if (s)
+			slot_local(l, s, side, obj, r);
+	}
+}
+
+static const char *pop_type(const Pop *p) { return c_name(CN_POP_TYPE, p->name, NULL); }
+static const char *pop_field(const Pop *p) { return c_name(CN_POP_FIELD, p->name, NULL); }
+static const char *conn_type(const Conn *c) { return c_name(CN_CONN_TYPE, c->name, NULL); }
+static const char *conn_field(const Conn *c) { return c_name(CN_CONN_FIELD, c->name, NULL); }
+
+static Locals *own_pop_locals(const Pop *p)
+{
+	Locals *l = locals_new();
+	common_locals(l);
+	local(l, "pp", "%s *pp = &m->%s;", pop_type(p), pop_field(p));
+	local(l, "n", "const int32_t n = pp->n;");
+	pop_locals(l, p, SIDE_OWN, "pp", true);
+	return l;
+}
+
+static Locals *conn_locals(const Conn *c)
+{
+	Locals *l = locals_new();
+	common_locals(l);
+	local(l, "cc", "%s *cc = &m->%s;", conn_type(c), conn_field(c));
+	local(l, "csr", "const snn_csr *csr = &sim->conns[%d].csr;", c->index);
+	local(l, "nsyn", "const int64_t nsyn = cc->nsyn;");
+	/* connectivity and synapse arrays alias nothing else */
+	local(l, "row", "const int64_t *restrict row = csr->row;");
+	local(l, "post", "const int32_t *restrict post = csr->post;");
+	local(l, "prei", "const int32_t *restrict prei = csr->pre;");
+	VEC_EACH(Var *, v, c->syn->vars)
+		slot_local(l, conn_slot(LAY, c, v), SIDE_OWN, "cc", "restrict ");
+	local(l, "prepop", "%s *prepop = &m->%s;", pop_type(c->pre.pop), pop_field(c->pre.pop));
+	local(l, "postpop", "%s *postpop = &m->%s;", pop_type(c->post.pop), pop_field(c->post.pop));
+	/* no restrict: pre and post may be the same population */
+	pop_locals(l, c->pre.pop, SIDE_PRE, "prepop", false);
+	pop_locals(l, c->post.pop, SIDE_POST, "postpop", false);
+	return l;
+}
+
+/* A loop whose body is printed by `body` into a capture at the loop's inner
+ * indentation; `inner` are candidate locals of one iteration. */
+typedef void (*BodyFn)(const void *arg);
+
+static void loop(const char *head, Locals *inner, BodyFn body, const void *arg)
+{
+	PR.indent++;
+	capture_begin();
+	body(arg);
+	char *text = capture_end();
+	PR.indent--;
+	open_block("%s", head);
+	put_with_locals(inner, text);
+	close_block();
+}
+
+/* A function whose body is printed by `body`, with the locals it uses. */
+static void function(const char *sig, Locals *l, BodyFn body, const void *arg)
+{
+	PR.indent++;
+	capture_begin();
+	body(arg);
+	char *text = capture_end();
+	PR.indent--;
+	open_block("%s", sig);
+	put_with_locals(l, text);
+	close_block();
+	blank();
+}
+
+/* ----------------------------------------------------------- statements */
+
+static void assign(Stmt *st, Ctx *c, bool in_reset)
+{
+	static const char *ops[] = { ['='] = "=", ['+'] = "+=", ['-'] = "-=", ['*'] = "*=" };
+	Expr *t = st->target;
+	const Var *v = t->var;
+	compute_lets(c, st->value);
+	const char *val = cx(st->value, c);
+	comment(st->loc, "");
+	src_line(st->loc);
+	if (t->kind == EX_MEMBER) {         /* post.X */
+		Slot *s = pop_slot(LAY, c->conn->post.pop, v);
+		if (s->kind == SL_INPUT)
+			ln("%s[j] %s %s;", s->local_next[SIDE_POST], ops[st->op], val);
+		else if (s->held)
+			ln("if (!(refstep_post <= refu_post[j])) %s[j] %s %s;", s->local[SIDE_POST],
+			   ops[st->op], val);
+		else
+			ln("%s[j] %s %s;", s->local[SIDE_POST], ops[st->op], val);
+	} else {
+		Slot *s = c->conn ? conn_slot(LAY, c->conn, v) : pop_slot(LAY, c->pop, v);
+		if (s->held && !in_reset)
+			ln("if (!refr) %s[%s] %s %s;", s->local[SIDE_OWN], c->elem, ops[st->op], val);
+		else
+			ln("%s[%s] %s %s;", s->local[SIDE_OWN], c->elem, ops[st->op], val);
+	}
+	back_to_c();
+	lets_written(c, v);
+}
+
+void emit_stmts(Vec *body, Ctx *c, bool in_reset)
+{
+	VEC_EACH(Stmt *, st, body) {
+		if (st->kind == ST_ASSIGN) {
+			assign(st, c, in_reset);
+			continue;
+		}
+		compute_lets(c, st->value);
+		src_line(st->loc);
+		open_block("if (%s)", ccond(st->value, c));
+		back_to_c();
+		lets_open(c);
+		emit_stmts(st->then_, c, in_reset);
+		lets_close(c);
+		if (st->else_ && st->else_->n) {
+			else_block();
+			lets_open(c);
+			emit_stmts(st->else_, c, in_reset);
+			lets_close(c);
+		}
+		close_block();
+	}
+}
+
+/* ------------------------------------------------------------ integrate */
+
+typedef struct IArg {
+	const Kernel *k;
+	Ctx *c;
+} IArg;
+
+static const char *own_array(const Pop *p, const Var *v)
+{
+	return pop_slot(LAY, p, v)->local[SIDE_OWN];
+}
+
+/* out_X = f_X at the stage `st` (lets of that stage first), for each ODE. */
+static void eval_f(const Lowered *L, Expr **f, Ctx *c, Stage st, const char *time, CName out)
+{
+	c->stage = st;
+	c->time = time;
+	for (int k = 0; k < L->n; k++) {
+		compute_lets(c, f[k]);
+		const char *val = cx(f[k], c);
+		comment(L->ode[k]->loc, "");
+		src_line(L->ode[k]->loc);
+		ln("const real %s = %s;", c_name(out, L->x[k]->name, NULL), val);
+		back_to_c();
+	}
+}
+
+/* out_X = from_X + h * slope_X, for each ODE */
+static void step_stage(const Lowered *L, Stage out, const char *h, CName slope)
+{
+	for (int j = 0; j < L->n; j++) {
+		const char *x = L->x[j]->name;
+		src_line(L->ode[j]->loc);
+		ln("const real %s = %s + %s * %s;", stage_name(out, x), stage_name(STG_S, x), h,
+		   c_name(slope, x, NULL));
+		back_to_c();
+	}
+}
+
+static void integrate_euler(const Lowered *L, Ctx *c, const Pop *p)
+{
+	eval_f(L, L->fdet, c, STG_S, "t0", CN_DRIFT);
+	for (int k = 0; k < L->n; k++) {
+		const char *x = L->x[k]->name;
+		const char *n = stage_name(STG_NEW, x), *s = stage_name(STG_S, x);
+		const char *d = c_name(CN_DRIFT, x, NULL);
+		if (L->g[k]) {
+			compute_lets(c, L->g[k]);
+			const char *g = cx(L->g[k], c);
+			src_line(L->ode[k]->loc);
+			ln("const real %s = %s + dt * %s + (%s) * sqrtdt * (real)snn_randn(seed, %du, "
+			   "(uint64_t)i, (uint64_t)step, 0);", n, s, d, g, p->index * 4096 + 2048 + k);
+		} else {
+			src_line(L->ode[k]->loc);
+			ln("const real %s = %s + dt * %s;", n, s, d);
+		}
+		back_to_c();
+	}
+}
+
+static void integrate_rk(const Lowered *L, Ctx *c, bool rk4)
+{
+	eval_f(L, L->f, c, STG_S, "t0", CN_SLOPE1);
+	if (!rk4) {
+		step_stage(L, STG_Y2, "(real)0.5 * dt", CN_SLOPE1);
+		eval_f(L, L->f, c, STG_Y2, "(t0 + 0.5 * sim->dt)", CN_SLOPE2);
+		step_stage(L, STG_NEW, "dt", CN_SLOPE2);
+		return;
+	}
+	step_stage(L, STG_Y2, "(real)0.5 * dt", CN_SLOPE1);
+	eval_f(L, L->f, c, STG_Y2, "(t0 + 0.5 * sim->dt)", CN_SLOPE2);
+	step_stage(L, STG_Y3, "(real)0.5 * dt", CN_SLOPE2);
+	eval_f(L, L->f, c, STG_Y3, "(t0 + 0.5 * sim->dt)", CN_SLOPE3);
+	step_stage(L, STG_Y4, "dt", CN_SLOPE3);
+	eval_f(L, L->f, c, STG_Y4, "(t0 + sim->dt)", CN_SLOPE4);
+	for (int j = 0; j < L->n; j++) {
+		const char *x = L->x[j]->name;
+		src_line(L->ode[j]->loc);
+		ln("const real %s = %s + dt / 6 * (%s + 2 * %s + 2 * %s + %s);", stage_name(STG_NEW, x),
+		   stage_name(STG_S, x), c_name(CN_SLOPE1, x, NULL), c_name(CN_SLOPE2, x, NULL),
+		   c_name(CN_SLOPE3, x, NULL), c_name(CN_SLOPE4, x, NULL));
+		back_to_c();
+	}
+}
+
+/* x <- x e^{A dt} + (B/A)(e^{A dt} - 1), and x + B dt where A = 0 */
+static void expeuler_one(const Lowered *L, int k, Ctx *c, const Expr *A, const Expr *B)
+{
+	const char *x = L->x[k]->name;
+	compute_lets(c, A);
+	compute_lets(c, B);
+	const char *a = c_name(CN_EXP_A, x, NULL), *b = c_name(CN_EXP_B, x, NULL);
+	const char *e = c_name(CN_EXP_E, x, NULL), *s = stage_name(STG_S, x);
+	const char *av = cx(A, c), *bv = cx(B, c);
+	comment(L->ode[k]->loc, "");
+	src_line(L->ode[k]->loc);
+	ln("const real %s = %s;", a, av);
+	ln("const real %s = %s;", b, bv);
+	ln("const real %s = %s(%s * dt);", e, math_fn(FN_EXP, PR.single), a);
+	ln("const real %s = %s == 0 ? %s + %s * dt : %s * %s + %s / %s * (%s - 1);",
+	   stage_name(STG_NEW, x), a, s, b, s, e, b, a, e);
+	back_to_c();
+}
+
+static void integrate_expeuler(const Lowered *L, Ctx *c)
+{
+	c->stage = STG_S;
+	c->time = "t0";
+	for (int k = 0; k < L->n; k++)
+		expeuler_one(L, k, c, L->A1[k], L->B1[k]);
+}
+
+static void integrate_exact(const Lowered *L, Ctx *c)
+{
+	c->stage = STG_S;
+	c->time = "t0";
+	int n = L->n;
+	if (L->a_per_element) {
+		expeuler_one(L, 0, c, L->A[0], L->b[0]);
+		return;
+	}
+	for (int k = 0; k < n; k++)
+		if (!is_zero(L->b[k])) {
+			compute_lets(c, L->b[k]);
+			const char *b = cx(L->b[k], c);
+			src_line(L->ode[k]->loc);
+			ln("const real %s = %s;   /* forcing */", c_name(CN_FORCE, L->x[k]->name, NULL), b);
+			back_to_c();
+		}
+	for (int i = 0; i < n; i++) {
+		const char *sum = "";
+		int terms = 0;
+		for (int j = 0; j < n; j++)
+			if (L->reach[i * n + j])
+				sum = arena_printf("%s%sPhi_%d_%d * %s", sum, terms++ ? " + " : "", i, j,
+						   stage_name(STG_S, L->x[j]->name));
+		for (int k = 0; k < n; k++)
+			if (L->reach[i * n + k] && !is_zero(L->b[k]))
+				sum = arena_printf("%s + Psi_%d_%d * %s", sum, i, k,
+						   c_name(CN_FORCE, L->x[k]->name, NULL));
+		comment(L->ode[i]->loc, "");
+		src_line(L->ode[i]->loc);
+		ln("const real %s = %s;", stage_name(STG_NEW, L->x[i]->name), sum);
+		back_to_c();
+	}
+}
+
+static void propagator_locals(Locals *l, const Lowered *L)
+{
+	int n = L->n;
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j < n; j++)
+			if (L->reach[i * n + j]) {
+				const char *phi = arena_printf("Phi_%d_%d", i, j);
+				const char *psi = arena_printf("Psi_%d_%d", i, j);
+				local(l, phi, "const real %s = (real)pp->Phi[%d];", phi, i * n + j);
+				if (!is_zero(L->b[j]))
+					local(l, psi, "const real %s = (real)pp->Psi[%d];", psi, i * n + j);
+			}
+}
+
+static void fire_flag(const Pop *p, Ctx *c)
+{
+	const Model *m = p->model;
+	compute_lets(c, m->spike);
+	const char *val = ccond(m->spike, c);
+	comment(m->spike->loc, "");
+	src_line(m->spike->loc);
+	if (m->refractory)
+		ln("const int fire = !refr & %s;", val);
+	else
+		ln("const int fire = %s;", val);
+	ln("%s[i] = (uint8_t)fire;", pop_internal(LAY, p, SL_SPIKED)->local[SIDE_OWN]);
+	back_to_c();
+}
+
+/* The flags to this step's spike list, and their t_last. */
+static void compaction(const Pop *p)
+{
+	ln("snn_pop *rt = &sim->pops[%d];", p->index);
+	ln("rt->nspk = snn_compact(%s, n, rt->spk);", pop_internal(LAY, p, SL_SPIKED)->local[SIDE_OWN]);
+	ln("for (int32_t k = 0; k < rt->nspk; k++)");
+	ln("\t%s[rt->spk[k]] = t;", pop_internal(LAY, p, SL_T_LAST)->local[SIDE_OWN]);
+}
+
+static Locals *elem_locals(const Pop *p)
+{
+	Locals *l = locals_new();
+	if (p->model->refractory)
+		local(l, "refr", "const int refr = refstep <= refu[i];");
+	return l;
+}
+
+static void integrate_loop(const void *arg)
+{
+	const IArg *a = arg;
+	const Pop *p = a->k->pop;
+	const Lowered *L = p->model->low;
+	Ctx *c = a->c;
+	lets_open(c);
+	for (int k = 0; k < L->n; k++)
+		ln("const real %s = %s[i];", stage_name(STG_S, L->x[k]->name), own_array(p, L->x[k]));
+	switch (L->scheme) {
+	case SCH_EULER: integrate_euler(L, c, p); break;
+	case SCH_RK2: integrate_rk(L, c, false); break;
+	case SCH_RK4: integrate_rk(L, c, true); break;
+	case SCH_EXPEULER: integrate_expeuler(L, c); break;
+	case SCH_EXACT: integrate_exact(L, c); break;
+	}
+	for (int k = 0; k < L->n; k++) {
+		const Var *x = L->x[k];
+		const char *s = stage_name(STG_S, x->name), *n = stage_name(STG_NEW, x->name);
+		src_line(L->ode[k]->loc);
+		if (pop_slot(LAY, p, x)->held)
+			ln("%s[i] = refr ? %s : %s;", own_array(p, x), s, n);
+		else
+			ln("%s[i] = %s;", own_array(p, x), n);
+		back_to_c();
+	}
+	if (a->k->fused) {
+		c->stage = STG_NEW;
+		c->time = "t";
+		fire_flag(p, c);
+	}
+	lets_close(c);
+}
+
+static void integrate_body(const void *arg)
+{
+	const IArg *a = arg;
+	ln("SNN_VECTORIZE");
+	loop("for (int32_t i = 0; i < n; i++)", elem_locals(a->k->pop), integrate_loop, arg);
+	if (a->k->fused)
+		compaction(a->k->pop);
+}
+
+static void kernel_integrate(const Kernel *k)
+{
+	const Pop *p = k->pop;
+	const Lowered *L = p->model->low;
+	ln("/* phase 1: integrate the ODEs of %s (%s, %s) over dt%s */", p->name, p->model->name,
+	   scheme_names[L->scheme], k->fused ? "; phase 3: threshold" : "");
+	Locals *l = own_pop_locals(p);
+	local(l, "t0", "const double t0 = (double)step * sim->dt;");
+	local(l, "sqrtdt", "const real sqrtdt = %s(dt);", math_fn(FN_SQRT, PR.single));
+	if (L->scheme == SCH_EXACT && !L->a_per_element)
+		propagator_locals(l, L);
+	Ctx c = pop_ctx(p, MODE_STAGE);
+	c.lets = lets_new();
+	IArg a = { k, &c };
+	function(arena_printf("static void %s(snn_sim *sim)", k->fn), l, integrate_body, &a);
+}
+
+/* ---------------------------------------------- tick, threshold, reset */
+
+static void stmts_loop(const void *arg)
+{
+	const IArg *a = arg;
+	lets_open(a->c);
+	emit_stmts(a->k->body, a->c, false);
+	lets_close(a->c);
+}
+
+static void tick_body(const void *arg)
+{
+	const IArg *a = arg;
+	loop("for (int32_t i = 0; i < n; i++)", elem_locals(a->k->pop), stmts_loop, arg);
+}
+
+static void threshold_loop(const void *arg)
+{
+	const IArg *a = arg;
+	lets_open(a->c);
+	fire_flag(a->k->pop, a->c);
+	lets_close(a->c);
+}
+
+static void threshold_body(const void *arg)
+{
+	const IArg *a = arg;
+	ln("SNN_VECTORIZE");
+	loop("for (int32_t i = 0; i < n; i++)", elem_locals(a->k->pop), threshold_loop, arg);
+	compaction(a->k->pop);
+}
+
+static void reset_loop(const void *arg)
+{
+	const IArg *a = arg;
+	const Model *m = a->k->pop->model;
+	Ctx *c = a->c;
+	lets_open(c);
+	emit_stmts(m->reset, c, true);
+	if (m->refractory) {
+		compute_lets(c, m->refractory);
+		const char *val = cx(m->refractory, c);
+		comment(m->refractory->loc, "refractory ");
+		src_line(m->refractory->loc);
+		ln("refu[i] = snn_ref_until(refstep, floor((double)(%s) / sim->dt + 0.5));", val);
+		back_to_c();
+	}
+	lets_close(c);
+}
+
+static void reset_body(const void *arg)
+{
+	const IArg *a = arg;
+	ln("const snn_pop *rt = &sim->pops[%d];", a->k->pop->index);
+	Locals *l = locals_new();
+	local(l, "i", "const int32_t i = rt->spk[k];");
+	loop("for (int32_t k = 0; k < rt->nspk; k++)", l, reset_loop, arg);
+}
+
+static void kernel_pop_stmts(const Kernel *k, const char *what, BodyFn body)
+{
+	const Pop *p = k->pop;
+	ln("%s", what);
+	Ctx c = pop_ctx(p, MODE_ARRAY);
+	c.lets = lets_new();
+	IArg a = { k, &c };
+	function(arena_printf("static void %s(snn_sim *sim)", k->fn), own_pop_locals(p), body, &a);
+}
+
+/* ------------------------------------------------------------- inputs */
+
+static void inputs_body(const void *arg)
+{
+	const Pop *p = arg;
+	VEC_EACH(Var *, v, p->model->vars) {
+		Slot *s = pop_slot(LAY, p, v);
+		if (s->kind != SL_INPUT || !s->connected)
+			continue;
+		const char *tmp = c_name(CN_TMP, v->name, NULL);
+		ln("real *%s = pp->%s;", tmp, s->field);
+		ln("pp->%s = pp->%s;", s->field, s->field_next);
+		ln("pp->%s = %s;", s->field_next, tmp);
+		ln("memset(pp->%s, 0, (size_t)pp->n * sizeof(real));", s->field_next);
+	}
+}
+
+static void kernel_inputs(const Kernel *k)
+{
+	const Pop *p = k->pop;
+	ln("/* phase 6: inputs of %s move on: what was added this step is read next step */", p->name);
+	Locals *l = locals_new();
+	local(l, "m", "model_t *m = sim->state;");
+	local(l, "pp", "%s *pp = &m->%s;", pop_type(p), pop_field(p));
+	function(arena_printf("static void %s(snn_sim *sim)", k->fn), l, inputs_body, p);
+}
+
+/* ------------------------------------------------------------ deliver */
+
+static Locals *synapse_locals(void)
+{
+	Locals *l = locals_new();
+	local(l, "pre", "const int32_t pre = prei[s];");
+	local(l, "j", "const int32_t j = post[s];");
+	return l;
+}
+
+static void deliver_rows_inner(const void *arg)
+{
+	stmts_loop(arg);
+}
+
+static void deliver_rows_loop(const void *arg)
+{
+	ln("/* fetch the target lists of the spikes ahead: they are cache misses */");
+	ln("if (k + 8 < nd)");
+	ln("\tSNN_PREFETCH(row + due[k + 8]);");
+	ln("if (k + 4 < nd)");
+	ln("\tfor (int64_t a = row[due[k + 4]], b = row[due[k + 4] + 1]; a < b; a += 16)");
+	ln("\t\tSNN_PREFETCH(post + a);");
+	ln("const int32_t pre = due[k];");
+	ln("const int64_t end = row[pre + 1];");
+	Locals *l = locals_new();
+	local(l, "j", "const int32_t j = post[s];");
+	loop("for (int64_t s = row[pre]; s < end; s++)", l, deliver_rows_inner, arg);
+}
+
+static void deliver_syns_loop(const void *arg)
+{
+	ln("if (k + 8 < nd)");
+	ln("\tSNN_PREFETCH(post + due[k + 8]);");
+	ln("const int64_t s = due[k];");
+	capture_begin();
+	stmts_loop(arg);
+	char *text = capture_end();
+	put_with_locals(synapse_locals(), text);
+}
+
+static void deliver_body(const void *arg)
+{
+	const IArg *a = arg;
+	const Conn *c = a->k->conn;
+	ln("const snn_pop *rt = &sim->pops[%d];", c->pre.pop->index);
+	if (c->hetero_delay) {
+		ln("snn_synqueue_push(cc->q, step, rt->spk, rt->nspk, csr, cc->delay);");
+		ln("int64_t nd;");
+		ln("const int64_t *due = snn_synqueue_due(cc->q, step, &nd);");
+		loop("for (int64_t k = 0; k < nd; k++)", locals_new(), deliver_syns_loop, arg);
+	} else {
+		ln("snn_queue_push(cc->q, step, rt->spk, rt->nspk);");
+		ln("int32_t nd;");
+		ln("const int32_t *due = snn_queue_due(cc->q, step, &nd);");
+		loop("for (int32_t k = 0; k < nd; k++)", locals_new(), deliver_rows_loop, arg);
+	}
+}
+
+static void kernel_deliver(const Kernel *k)
+{
+	const Conn *c = k->conn;
+	ln("/* phase 4: spikes of %s arriving at %s through %s (%s): on pre */", c->pre.name,
+	   c->post.name, c->name, c->syn->name);
+	Ctx x = conn_ctx(c, MODE_ARRAY);
+	x.lets = lets_new();
+	IArg a = { k, &x };
+	function(arena_printf("static void %s(snn_sim *sim)", k->fn), conn_locals(c), deliver_body, &a);
+}
+
+/* ------------------------------------------------------------ the list */
+
+void emit_kernels(void)
+{
+	VEC_EACH(Kernel *, k, SCHED->kernels) {
+		switch (k->kind) {
+		case KN_INTEGRATE:
+			kernel_integrate(k);
+			break;
+		case KN_TICK:
+			kernel_pop_stmts(k, arena_printf("/* phase 2: on tick of %s */", k->pop->name), tick_body);
+			break;
+		case KN_THRESHOLD:
+			kernel_pop_stmts(k, arena_printf("/* phase 3: threshold of %s; this step's spikes, "
+							 "ascending */", k->pop->name), threshold_body);
+			break;
+		case KN_RESET:
+			kernel_pop_stmts(k, arena_printf("/* phase 5: reset of %s; refractoriness begins */",
+							 k->pop->name), reset_body);
+			break;
+		case KN_DELIVER:
+			kernel_deliver(k);
+			break;
+		case KN_INPUTS:
+			kernel_inputs(k);
+			break;
+		case KN_REBASE: case KN_GENERATE: case KN_RECORD:
+			break;                  /* runtime calls */
+		}
+	}
+}
+
+/* ---------------------------------------------------- let evaluators */
+
+typedef struct LetArg {
+	const Pop *p;
+	const Slot *s;
+	Ctx *c;
+} LetArg;
+
+static void let_loop(const void *arg)
+{
+	const LetArg *a = arg;
+	lets_open(a->c);
+	Expr e = { .kind = EX_NAME, .var = a->s->var, .loc = a->s->var->loc };
+	compute_lets(a->c, &e);
+	ln("out[i - i0] = (double)%s;", cx(&e, a->c));
+	lets_close(a->c);
+}
+
+static void let_body(const void *arg)
+{
+	const LetArg *a = arg;
+	Locals *l = locals_new();
+	if (a->p->model->refractory)
+		local(l, "refr", "const int refr = refstep <= refu[i];");
+	loop("for (int64_t i = i0; i < i1; i++)", l, let_loop, arg);
+}
+
+/* Lets have no storage; monitors and snn_get read them through these. */
+void emit_let_evaluators(void)
+{
+	VEC_EACH(Slot *, s, LAY->slots) {
+		if (s->kind != SL_LET || !s->eval)
+			continue;
+		Ctx c = pop_ctx(s->pop, MODE_ARRAY);
+		c.lets = lets_new();
+		LetArg a = { s->pop, s, &c };
+		Locals *l = locals_new();
+		local(l, "sim", "snn_sim *sim = (snn_sim *)sim_;");
+		common_locals(l);
+		local(l, "pp", "%s *pp = &m->%s;", pop_type(s->pop), pop_field(s->pop));
+		local(l, "n", "const int32_t n = pp->n;");
+		pop_locals(l, s->pop, SIDE_OWN, "pp", true);
+		ln("/* let %s of %s, for monitors */", s->name, s->pop->name);
+		function(arena_printf("static void %s(const snn_sim *sim_, int64_t i0, int64_t i1, "
+				      "double *out)", s->eval), l, let_body, &a);
+	}
+}
+
+/* ---------------------------------------------------------- model_step */
+
+static const char *phase_titles[] = {
+	[1] = "1. integrate", [2] = "2. on tick", [3] = "3. thresholds",
+	[4] = "4. synaptic events", [5] = "5. resets", [6] = "6. record; inputs move on",
+};
+
+static void step_call(const Kernel *k)
+{
+	const char *pf = k->pop ? pop_field(k->pop) : NULL;
+	switch (k->kind) {
+	case KN_REBASE:
+		ln("snn_ref_rebase(sim->step, m->%s.ref_until, m->%s.n, &m->%s.ref_base);", pf, pf, pf);
+		return;
+	case KN_GENERATE:
+		ln("snn_gen_step(sim, m->%s.gen);", pf);
+		return;
+	case KN_RECORD:
+		ln("snn_record(sim);");
+		return;
+	case KN_INTEGRATE: case KN_TICK: case KN_THRESHOLD: case KN_DELIVER: case KN_RESET:
+	case KN_INPUTS:
+		ln("%s(sim);", k->fn);
+		return;
+	}
+}
+
+static void step_body(const void *arg)
+{
+	(void)arg;
+	for (int phase = 0; phase <= 6; phase++) {
+		if (phase)
+			ln("/* %s */", phase_titles[phase]);
+		if (phase == 3)
+			VEC_EACH(Kernel *, k, SCHED->kernels)
+				if (k->kind == KN_INTEGRATE && k->fused)
+					ln("/* %s: in %s */", k->pop->name, k->fn);
+		VEC_EACH(Kernel *, k, SCHED->kernels)
+			if (k->phase == phase)
+				step_call(k);
+	}
+}
+
+void emit_model_step(void)
+{
+	Locals *l = locals_new();
+	local(l, "m", "model_t *m = sim->state;");
+	function("static void model_step(snn_sim *sim)", l, step_body, NULL);
+}

@@ -1,0 +1,105 @@
+/*
+ * schedule.c — the kernels of one step, in the order they run (part of the
+ * lowering; LANGUAGE.md §4, DESIGN.md "The schedule").
+ *
+ * Each Kernel says its phase, what it loops over (its domain), its owner
+ * and its body; the decisions that shape the step are made here, not by the
+ * printers: whether the threshold runs fused into the integration sweep,
+ * which kernels exist at all (a population without ODEs has no integrate
+ * kernel, one whose inputs nobody writes has no buffer swap).  emit.c
+ * prints model_step and the kernel functions by walking this one list, so
+ * the step order exists once.
+ */
+#include "snnc.h"
+
+const char *const kernel_kind_names[] = {
+	[KN_REBASE] = "rebase", [KN_INTEGRATE] = "integrate", [KN_TICK] = "tick",
+	[KN_THRESHOLD] = "threshold", [KN_GENERATE] = "generate", [KN_DELIVER] = "deliver",
+	[KN_RESET] = "reset", [KN_RECORD] = "record", [KN_INPUTS] = "inputs",
+};
+
+static Schedule *S;
+
+static Kernel *add(KernelKind k, int phase, Domain dom, Pop *p, Conn *c, const char *suffix)
+{
+	Kernel *kn = arena_alloc(sizeof *kn);
+	kn->kind = k;
+	kn->phase = phase;
+	kn->domain = dom;
+	kn->pop = p;
+	kn->conn = c;
+	kn->owner = c ? OWN_CONN : OWN_POP;
+	if (suffix)
+		kn->fn = c ? c_name(CN_KERNEL_CONN, c->name, suffix) : c_name(CN_KERNEL_POP, p->name, suffix);
+	kn->refractory = p && p->model && p->model->refractory;
+	vec_push(S->kernels, kn);
+	return kn;
+}
+
+/* Integrate and threshold in one sweep: possible when nothing runs between
+ * them for this population (no on tick); nothing else can observe the
+ * difference, since no other population reads this one's state in between. */
+static bool fusable(const Model *m)
+{
+	return m->spike && m->odes->n && !m->on_tick->n;
+}
+
+static bool has_connected_input(const Layout *L, const Pop *p)
+{
+	VEC_EACH(Var *, v, p->model->vars)
+		if (v->kind == VK_INPUT && pop_slot(L, p, v)->connected)
+			return true;
+	return false;
+}
+
+Schedule *build_schedule(Unit *u)
+{
+	Network *net = u->net;
+	S = arena_alloc(sizeof *S);
+	S->kernels = vec_new();
+	VEC_EACH(Pop *, p, net->pops)
+		if (p->model && p->model->refractory)
+			add(KN_REBASE, 0, DOM_NONE, p, NULL, NULL);
+	VEC_EACH(Pop *, p, net->pops)
+		if (p->model && p->model->odes->n)
+			add(KN_INTEGRATE, 1, DOM_ELEMS, p, NULL, "integrate")->fused = fusable(p->model);
+	VEC_EACH(Pop *, p, net->pops)
+		if (p->model && p->model->on_tick->n)
+			add(KN_TICK, 2, DOM_ELEMS, p, NULL, "tick")->body = p->model->on_tick;
+	VEC_EACH(Pop *, p, net->pops) {
+		if (!p->model)
+			add(KN_GENERATE, 3, DOM_NONE, p, NULL, NULL);
+		else if (p->model->spike && !fusable(p->model))
+			add(KN_THRESHOLD, 3, DOM_ELEMS, p, NULL, "threshold");
+	}
+	VEC_EACH(Conn *, c, net->conns)
+		if (c->syn->on_pre->n)
+			add(KN_DELIVER, 4, c->hetero_delay ? DOM_DUE_SYNS : DOM_DUE_ROWS, c->post.pop, c,
+			    "deliver")->body = c->syn->on_pre;
+	VEC_EACH(Pop *, p, net->pops)
+		if (p->model && p->model->spike)
+			add(KN_RESET, 5, DOM_SPIKES, p, NULL, "reset")->body = p->model->reset;
+	add(KN_RECORD, 6, DOM_NONE, NULL, NULL, NULL)->owner = OWN_NET;
+	VEC_EACH(Pop *, p, net->pops)
+		if (p->model && has_connected_input(u->layout, p))
+			add(KN_INPUTS, 6, DOM_ELEMS, p, NULL, "inputs");
+	return S;
+}
+
+void schedule_dump(FILE *f, const Schedule *s)
+{
+	static const char *dom[] = {
+		[DOM_NONE] = "-", [DOM_ELEMS] = "elements", [DOM_SPIKES] = "spike list",
+		[DOM_DUE_ROWS] = "due spikes (CSR rows)", [DOM_DUE_SYNS] = "due synapses",
+	};
+	fprintf(f, "# schedule: the kernels of one step, in order\n");
+	fprintf(f, "# phase\tkernel\towner\tdomain\tfunction\n");
+	VEC_EACH(Kernel *, k, s->kernels) {
+		const char *owner = k->conn ? arena_printf("conn %s", k->conn->name)
+				  : k->pop ? arena_printf("pop %s", k->pop->name) : "network";
+		const char *fn = k->fn ? k->fn : k->kind == KN_REBASE ? "snn_ref_rebase"
+			       : k->kind == KN_GENERATE ? "snn_gen_step" : "snn_record";
+		fprintf(f, "%d\t%s%s\t%s\t%s\t%s\n", k->phase, kernel_kind_names[k->kind],
+			k->fused ? "+threshold" : "", owner, dom[k->domain], fn);
+	}
+}

@@ -647,47 +647,75 @@ void emit_kernels(void)
 
 typedef struct LetArg {
 	const Pop *p;
-	const Slot *s;
 	Ctx *c;
 } LetArg;
 
-static void let_loop(const void *arg)
+/* Every let of the population, each once, in dependency order; then the
+ * one asked for.  One function for all of them keeps the C linear in the
+ * number of lets (an evaluator per let would repeat its whole chain). */
+static void lets_loop(const void *arg)
 {
 	const LetArg *a = arg;
 	lets_open(a->c);
-	Expr e = { .kind = EX_NAME, .var = a->s->var, .loc = a->s->var->loc };
-	compute_lets(a->c, &e);
-	ln("out[i - i0] = (double)%s;", cx(&e, a->c));
+	Vec *lets = vec_new();
+	VEC_EACH(Var *, v, a->p->model->vars) {
+		if (v->kind != VK_LET)
+			continue;
+		Expr *e = arena_alloc(sizeof *e);
+		*e = (Expr){ .kind = EX_NAME, .var = v, .loc = v->loc, .name = v->name };
+		compute_lets(a->c, e);
+		vec_push(lets, e);
+	}
+	open_block("switch (which)");
+	VEC_EACH(Expr *, e, lets)
+		ln("case %d: out[i - i0] = (double)%s; break;", e_i, cx(e, a->c));
+	close_block();
 	lets_close(a->c);
 }
 
-static void let_body(const void *arg)
+static void lets_body(const void *arg)
 {
 	const LetArg *a = arg;
 	Locals *l = locals_new();
 	if (a->p->model->refractory)
 		local(l, "refr", "const int refr = refstep <= refu[i];");
-	loop("for (int64_t i = i0; i < i1; i++)", l, let_loop, arg);
+	loop("for (int64_t i = i0; i < i1; i++)", l, lets_loop, arg);
 }
 
 /* Lets have no storage; monitors and snn_get read them through these. */
 void emit_let_evaluators(void)
 {
-	VEC_EACH(Slot *, s, LAY->slots) {
-		if (s->kind != SL_LET || !s->eval)
+	VEC_EACH(Pop *, p, NET->pops) {
+		if (!p->model)
 			continue;
-		Ctx c = pop_ctx(s->pop, MODE_ARRAY);
+		int nlets = 0;
+		VEC_EACH(Var *, v, p->model->vars)
+			nlets += v->kind == VK_LET;
+		if (!nlets)
+			continue;
+		Ctx c = pop_ctx(p, MODE_ARRAY);
 		c.lets = lets_new();
-		LetArg a = { s->pop, s, &c };
+		LetArg a = { p, &c };
 		Locals *l = locals_new();
 		local(l, "sim", "snn_sim *sim = (snn_sim *)sim_;");
 		common_locals(l);
-		local(l, "pp", "%s *pp = &m->%s;", pop_type(s->pop), pop_field(s->pop));
+		local(l, "pp", "%s *pp = &m->%s;", pop_type(p), pop_field(p));
 		local(l, "n", "const int32_t n = pp->n;");
-		pop_locals(l, s->pop, SIDE_OWN, "pp", true);
-		ln("/* let %s of %s, for monitors */", s->name, s->pop->name);
-		function(arena_printf("static void %s(const snn_sim *sim_, int64_t i0, int64_t i1, "
-				      "double *out)", s->eval), l, let_body, &a);
+		pop_locals(l, p, SIDE_OWN, "pp", true);
+		const char *all = c_name(CN_KERNEL_POP, p->name, "lets");
+		ln("/* the lets of %s, for monitors and snn_get: let number `which` of elements [i0, i1) */",
+		   p->name);
+		function(arena_printf("static void %s(const snn_sim *sim_, int which, int64_t i0, int64_t i1, "
+				      "double *out)", all), l, lets_body, &a);
+		int k = 0;
+		VEC_EACH(Var *, v, p->model->vars) {
+			if (v->kind != VK_LET)
+				continue;
+			ln("static void %s(const snn_sim *sim, int64_t i0, int64_t i1, double *out)",
+			   pop_slot(LAY, p, v)->eval);
+			ln("{ %s(sim, %d, i0, i1, out); }   /* %s */", all, k++, v->name);
+		}
+		blank();
 	}
 }
 

@@ -75,7 +75,7 @@ const CNameRule c_name_rules[CN_COUNT] = {
 /* The kernels' suffixes (after CN_KERNEL_*'s "_"); "let" is followed by the
  * let's number, so it ends in a digit where the others end in a letter. */
 const char *const c_kernel_suffixes[] = {
-	"integrate", "tick", "threshold", "reset", "inputs", "deliver", "let", NULL,
+	"integrate", "tick", "threshold", "reset", "inputs", "deliver", "lets", "let", NULL,
 };
 
 /* Every identifier the printers write that does not come from c_name():

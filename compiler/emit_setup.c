@@ -295,18 +295,14 @@ static void init_loop(const void *arg)
 		if (!e || (v->kind != VK_STATE && (v->kind != VK_INPUT || s->connected)))
 			continue;
 		compute_lets(&c, e);
-		ln("%s[i] = %s;%s", s->local[SIDE_OWN], cx(e, &c),
+		const char *val = cx(e, &c);
+		src_line(e->loc);
+		ln("%s[i] = %s;%s", s->local[SIDE_OWN], val,
 		   v->kind == VK_INPUT ? "   /* default: nothing is connected */" : "");
+		back_to_c();
 		lets_written(&c, v);
 	}
 	lets_close(&c);
-}
-
-static void init_body(const void *arg)
-{
-	open_block("for (int32_t i = 0; i < n; i++)");
-	init_loop(arg);
-	close_block();
 }
 
 static void pop_body(const void *arg)
@@ -336,12 +332,28 @@ static void pop_body(const void *arg)
 			break;
 		}
 	}
+	/* initial values: a loop in a block of its own locals, if any */
+	PR.indent += 2;
+	capture_begin();
+	init_loop(p);
+	char *text = capture_end();
+	PR.indent -= 2;
+	if (!*text)
+		return;
 	Locals *l = locals_new();
-	local(l, "n", "const int32_t n = pp->n;");
 	local(l, "t", "const double t = 0;");
 	local(l, "dt", "const real dt = (real)sim->dt;");
 	pop_locals(l, p, SIDE_OWN, "pp", false);
-	block("", l, init_body, p);
+	PR.indent++;
+	capture_begin();
+	open_block("for (int32_t i = 0; i < n; i++)");
+	put_text(text);
+	close_block();
+	char *loop = capture_end();
+	PR.indent--;
+	open_block("%s", "");
+	put_with_locals(l, loop);
+	close_block();
 }
 
 static void setup_pop(const Pop *p)
@@ -375,7 +387,10 @@ static void synapse_inits(const void *arg)
 			ln("%s[s] = (real)csr->value[s];   /* from the weights file */", s->local[SIDE_OWN]);
 		} else if (e) {
 			compute_lets(&x, e);
-			ln("%s[s] = %s;", s->local[SIDE_OWN], cx(e, &x));
+			const char *val = cx(e, &x);
+			src_line(e->loc);
+			ln("%s[s] = %s;", s->local[SIDE_OWN], val);
+			back_to_c();
 			lets_written(&x, v);
 		}
 	}
@@ -563,7 +578,17 @@ void emit_update(void)
 {
 	Locals *l = locals_new();
 	local(l, "m", "model_t *m = sim->state;");
-	block("static void model_update(snn_sim *sim)", l, update_body, NULL);
+	PR.indent++;
+	capture_begin();
+	update_body(NULL);
+	char *text = capture_end();
+	PR.indent--;
+	open_block("static void model_update(snn_sim *sim)");
+	if (*text)
+		put_with_locals(l, text);
+	else
+		ln("/* nothing here is derived from params */");
+	close_block();
 	blank();
 }
 

@@ -50,6 +50,14 @@ Locals *locals_new(void);
 void local(Locals *l, const char *name, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Print the kept declarations of l for `body`, then body. */
 void put_with_locals(Locals *l, const char *body);
+/* `head {`, the locals of l that body() uses, what body(arg) prints, `}`. */
+typedef void (*BodyFn)(const void *arg);
+void block_with(const char *head, Locals *l, BodyFn body, const void *arg);
+/* The C names of an owner's struct type and of its field in model_t. */
+const char *pop_type(const Pop *p);
+const char *pop_field(const Pop *p);
+const char *conn_type(const Conn *c);
+const char *conn_field(const Conn *c);
 bool mentions(const char *text, const char *name);
 
 /* #line to a source location; back to the C file (fixed up at the end). */

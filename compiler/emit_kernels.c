@@ -71,10 +71,6 @@ void pop_locals(Locals *l, const Pop *p, Side side, const char *obj, bool restri
 	}
 }
 
-static const char *pop_type(const Pop *p) { return c_name(CN_POP_TYPE, p->name, NULL); }
-static const char *pop_field(const Pop *p) { return c_name(CN_POP_FIELD, p->name, NULL); }
-static const char *conn_type(const Conn *c) { return c_name(CN_CONN_TYPE, c->name, NULL); }
-static const char *conn_field(const Conn *c) { return c_name(CN_CONN_FIELD, c->name, NULL); }
 
 static Locals *own_pop_locals(const Pop *p)
 {
@@ -107,33 +103,17 @@ static Locals *conn_locals(const Conn *c)
 	return l;
 }
 
-/* A loop whose body is printed by `body` into a capture at the loop's inner
- * indentation; `inner` are candidate locals of one iteration. */
-typedef void (*BodyFn)(const void *arg);
-
+/* A loop whose body is printed by `body`; `inner` are candidate locals of
+ * one iteration. */
 static void loop(const char *head, Locals *inner, BodyFn body, const void *arg)
 {
-	PR.indent++;
-	capture_begin();
-	body(arg);
-	char *text = capture_end();
-	PR.indent--;
-	open_block("%s", head);
-	put_with_locals(inner, text);
-	close_block();
+	block_with(head, inner, body, arg);
 }
 
 /* A function whose body is printed by `body`, with the locals it uses. */
 static void function(const char *sig, Locals *l, BodyFn body, const void *arg)
 {
-	PR.indent++;
-	capture_begin();
-	body(arg);
-	char *text = capture_end();
-	PR.indent--;
-	open_block("%s", sig);
-	put_with_locals(l, text);
-	close_block();
+	block_with(sig, l, body, arg);
 	blank();
 }
 

@@ -181,6 +181,23 @@ void put_with_locals(Locals *l, const char *body)
 	put_text(body);
 }
 
+void block_with(const char *head, Locals *l, BodyFn body, const void *arg)
+{
+	PR.indent++;
+	capture_begin();
+	body(arg);
+	char *text = capture_end();
+	PR.indent--;
+	open_block("%s", head);
+	put_with_locals(l, text);
+	close_block();
+}
+
+const char *pop_type(const Pop *p) { return c_name(CN_POP_TYPE, p->name, NULL); }
+const char *pop_field(const Pop *p) { return c_name(CN_POP_FIELD, p->name, NULL); }
+const char *conn_type(const Conn *c) { return c_name(CN_CONN_TYPE, c->name, NULL); }
+const char *conn_field(const Conn *c) { return c_name(CN_CONN_FIELD, c->name, NULL); }
+
 /* ------------------------------------------------------------- literals */
 
 /* A C string literal.  `?` is escaped so that no trigraph (`??/`, `??=`,

@@ -9,24 +9,11 @@
 
 #include "emit.h"
 
-static const char *pop_type(const Pop *p) { return c_name(CN_POP_TYPE, p->name, NULL); }
-static const char *pop_field(const Pop *p) { return c_name(CN_POP_FIELD, p->name, NULL); }
-static const char *conn_type(const Conn *c) { return c_name(CN_CONN_TYPE, c->name, NULL); }
-static const char *conn_field(const Conn *c) { return c_name(CN_CONN_FIELD, c->name, NULL); }
 
-typedef void (*BodyFn)(const void *arg);
 
-/* A block (function body or bare { }) printed with the locals it uses. */
 static void block(const char *head, Locals *l, BodyFn body, const void *arg)
 {
-	PR.indent++;
-	capture_begin();
-	body(arg);
-	char *text = capture_end();
-	PR.indent--;
-	open_block("%s", head);
-	put_with_locals(l, text);
-	close_block();
+	block_with(head, l, body, arg);
 }
 
 /* --------------------------------------------------------------- prelude */
@@ -279,15 +266,21 @@ static void generator_body(const void *arg)
 	ln("pp->%s = sim->pops[%d].spiked;", pop_internal(LAY, p, SL_SPIKED)->field, p->index);
 }
 
+/* Initial values are computed at t = 0 with the draws of SNN_STEP_INIT. */
+static Ctx at_start(Ctx c)
+{
+	c.time = "0.0";
+	c.step = "SNN_STEP_INIT";
+	c.lets = lets_new();
+	return c;
+}
+
 /* Initial values, at start after --set (t = 0), in declaration order: each
  * is a statement, so a later one may read an earlier one. */
 static void init_loop(const void *arg)
 {
 	const Pop *p = arg;
-	Ctx c = pop_ctx(p, MODE_ARRAY);
-	c.time = "0.0";
-	c.step = "SNN_STEP_INIT";
-	c.lets = lets_new();
+	Ctx c = at_start(pop_ctx(p, MODE_ARRAY));
 	lets_open(&c);
 	VEC_EACH(Var *, v, p->model->vars) {
 		Expr *e = init_of(p->inits, v);
@@ -373,10 +366,7 @@ static void setup_pop(const Pop *p)
 static void synapse_inits(const void *arg)
 {
 	const Conn *c = arg;
-	Ctx x = conn_ctx(c, MODE_ARRAY);
-	x.time = "0.0";
-	x.step = "SNN_STEP_INIT";
-	x.lets = lets_new();
+	Ctx x = at_start(conn_ctx(c, MODE_ARRAY));
 	lets_open(&x);
 	VEC_EACH(Var *, v, c->syn->vars) {
 		Expr *e = init_of(c->inits, v);

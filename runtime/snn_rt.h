@@ -70,6 +70,19 @@ int snn_parse_quantity(const char *s, double *value, snn_dim *dim);
 void *snn_alloc(snn_sim *sim, size_t bytes);
 void *snn_alloc_array(snn_sim *sim, size_t count, size_t size);
 
+/* ---------------------------------------------------------------- steps
+ * Every time the runtime or the generated code turns into a number of steps
+ * (a duration, a delay, a refractory period, a spike time) goes through
+ * snn_steps_of: round(seconds / dt) = floor(x + 0.5) in double precision,
+ * checked as a double first, so no NaN, infinity or huge value ever reaches
+ * an integer conversion (undefined behaviour in C).  Returns 0 and sets *out
+ * when the quotient is finite and the rounded count lies in [0, max]; else
+ * returns -1 and leaves *out alone (the caller words the message: "delay
+ * 1e+300 s is out of range").  A run never takes more than SNN_MAX_STEPS
+ * steps: below 2^53 every stamp (n + 1) * dt is computed from an exact n. */
+#define SNN_MAX_STEPS ((int64_t)1 << 53)
+int snn_steps_of(double seconds, double dt, int64_t max, int64_t *out);
+
 /* ---------------------------------------------------------------- rng.c
  * Counter-based random numbers (Philox4x32-10, Random123): a draw is a pure
  * function of (seed, stream, element, step, k), so results do not depend on
@@ -202,7 +215,10 @@ int32_t snn_compact(const uint8_t *flags, int32_t n, int32_t *out);
 static inline int32_t snn_ref_until(int32_t r, double R)
 {
 	double u = (double)r + R;
-	return u >= (double)INT32_MAX ? INT32_MAX : (int32_t)u;
+	/* NaN and huge periods: refractory for good, never an undefined cast */
+	if (!(u < (double)INT32_MAX))
+		return INT32_MAX;
+	return u > (double)INT32_MIN ? (int32_t)u : INT32_MIN;
 }
 void snn_ref_rebase(int64_t step, int32_t *ref_until, int32_t n, int64_t *base);
 
@@ -340,15 +356,42 @@ typedef struct {
 	const char *const *input;
 	/* --restore: load this checkpoint after setup, then apply `set` again */
 	const char *restore;
+	/* --allow-nonfinite: a state that becomes NaN or infinite does not stop
+	 * the run (see snn_nonfinite) */
+	int allow_nonfinite;
 } snn_options;
 
 /* Create: allocate state, defaults, apply options->set, setup, restore
  * options->restore (then options->set again), open monitors in out_dir.  Returns NULL with a message in err (errlen bytes). */
 snn_sim *snn_create(const snn_model *m, const snn_options *opt, char *err, size_t errlen);
-/* Run one step (calls model->step).  Returns 0. */
+/* Run one step (calls model->step).  Returns 0, or -1 when a state became
+ * non-finite in it (see snn_nonfinite; the message is snn_error's): the step
+ * is then not counted, its samples are not recorded, and the run must stop. */
 int snn_step(snn_sim *sim);
-/* Run until nsteps or a SIGINT/SIGTERM; returns 0, or the signal number. */
+/* Run until nsteps or a SIGINT/SIGTERM; returns 0, or the signal number, or
+ * -1 when a step found a non-finite state (snn_error says where).
+ * SIGINT/SIGTERM are caught from snn_create on (so a signal during setup is
+ * seen too) until snn_destroy: they set a flag checked after every step. */
 int snn_run(snn_sim *sim);
+/* The message of the last failure of snn_set, snn_step / snn_run or
+ * snn_finish ("" when there was none). */
+const char *snn_error(const snn_sim *sim);
+
+/* Non-finite states (the generated code's half, LANGUAGE-NOTES.md): an
+ * integrate kernel accumulates a branch-free flag over the states it writes
+ * (e.g. acc += x * 0, which stays 0 unless some x is NaN or infinite) and
+ * model->step tests it once, right after the kernel:
+ *
+ *     if (pop_P_integrate(sim) && snn_nonfinite(sim, P_INDEX))
+ *             return;            // before snn_record: the step is not kept
+ *
+ * snn_nonfinite returns 1 when the run must stop (the default), 0 under
+ * --allow-nonfinite (the step goes on as if nothing happened).  On a stop,
+ * snn_step finds the first offending element by scanning the population's
+ * SNN_VK_STATE variables (smallest element index, then table order), makes
+ * the message "P.v[17] is not finite at t = 12.3 ms (step 123)", does not
+ * count the step, and returns -1; the files keep every step before it. */
+int snn_nonfinite(snn_sim *sim, int pop);
 /* Look up a variable by qualified name ("P.v", "syn.w", "P.taum", "reward").
  * Returns its descriptor index or -1. */
 int snn_find_var(const snn_sim *sim, const char *qname);
@@ -356,9 +399,12 @@ int snn_find_var(const snn_sim *sim, const char *qname);
 int64_t snn_var_count(const snn_sim *sim, int var);
 /* Read element i of variable var as a double (lets are evaluated). */
 double snn_get(const snn_sim *sim, int var, int64_t i);
-/* Write element i (params: i = 0; calls model->update). Returns 0 or -1. */
+/* Write element i (params: i = 0; calls model->update). Returns 0 or -1
+ * (snn_error says why): a NaN or infinite value, or a negative rate of a
+ * generator, is refused like a bad index or a let. */
 int snn_set(snn_sim *sim, int var, int64_t i, double value);
-/* Apply "NAME=VALUE" with units; returns 0 or -1 with a message. */
+/* Apply "NAME=VALUE" with units; returns 0 or -1 with a message (the same
+ * checks as snn_set and the command line's --set). */
 int snn_set_text(snn_sim *sim, const char *assign, char *err, size_t errlen);
 /* Checkpoints (checkpoint.c).  Save writes the whole state after the last
  * completed step (atomically: PATH.tmp, then renamed); load, into a

@@ -226,18 +226,20 @@ static int check_value(const snn_model *m, const snn_var_desc *v, double value, 
 {
 	char name[256], num[64];
 	qualified(m, v, name, sizeof name);
+	/* --set NAME: ... 'TEXT'  /  snn_set: NAME: ... VALUE */
+	const char *pre = text ? "--set " : "", *q = text ? "'" : "";
 	if (!text) {
 		snprintf(num, sizeof num, "%g", value);
 		text = num;
 	}
 	if (!isfinite(value)) {
-		snprintf(err, errlen, "--set %s: the value '%s' is not finite", name, text);
+		snprintf(err, errlen, "%s%s: the value %s%s%s is not finite", pre, name, q, text, q);
 		return -1;
 	}
 	if (value < 0 && v->owner_kind == SNN_OWN_POP && v->kind == SNN_VK_PARAM &&
 	    m->pops[v->owner].kind != SNN_POP_NEURON && strcmp(v->name, "rate") == 0) {
-		snprintf(err, errlen, "--set %s: a generator's rate cannot be negative, got '%s'",
-			 name, text);
+		snprintf(err, errlen, "%s%s: a generator's rate cannot be negative, got %s%s%s", pre,
+			 name, q, text, q);
 		return -1;
 	}
 	return 0;
@@ -387,7 +389,7 @@ int snn_set_text(snn_sim *sim, const char *assign, char *err, size_t errlen)
 static int clock_from(snn_sim *sim, const snn_options *opt, char *err, size_t errlen)
 {
 	const snn_model *m = sim->model;
-	double duration = opt->duration >= 0 ? opt->duration : m->duration;
+	double duration = opt->duration < 0 ? m->duration : opt->duration;  /* NaN: refused */
 	sim->dt = m->dt;
 	sim->seed = opt->seed >= 0 ? (uint64_t)opt->seed : m->seed;
 	sim->priv->requested_duration = duration;

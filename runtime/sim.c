@@ -717,7 +717,8 @@ int snn_finish(snn_sim *sim)
 	if (rc == 0)
 		memcpy(p->error, stop, sizeof stop);
 	if (snn_meta_write(sim) != 0) {
-		set_error(sim, "cannot write '%s/meta.json': %s", p->out_dir, strerror(errno));
+		if (rc == 0)    /* else the first failure is the one to tell */
+			set_error(sim, "cannot write '%s/meta.json': %s", p->out_dir, strerror(errno));
 		rc = -1;
 	}
 	p->finished = 1;

@@ -118,8 +118,11 @@ typedef struct snn_npy_writer snn_npy_writer;
 snn_npy_writer *snn_npy_open(const char *path, int type, int64_t ncols, int64_t ncols2);
 void snn_npy_append(snn_npy_writer *w, const void *data, int64_t nelems);
 int64_t snn_npy_rows(const snn_npy_writer *w);
-int snn_npy_close(snn_npy_writer *w);     /* 0 ok, -1 I/O error */
-/* Write a whole array at once. */
+/* 0 ok; -1 with errno of the first failed write (ENOSPC, EFBIG, ...): the
+ * file is then cut to the whole rows that reached it, its header rewritten
+ * for them (valid for numpy.load), or removed if even that fails. */
+int snn_npy_close(snn_npy_writer *w);
+/* Write a whole array at once (0, or -1 with errno; no file is left). */
 int snn_npy_save(const char *path, int type, int ndim, const int64_t *shape, const void *data);
 
 typedef struct {
@@ -131,7 +134,9 @@ typedef struct {
 } snn_npy_array;
 /* Read any little-endian numeric .npy (f8, f4, i8, i4, i2, i1, u1, u2, u4,
  * u8, b1; C order) converted to double.  Returns 0, or -1 with a message in
- * err.  Free with snn_npy_free. */
+ * err: also for what is not a regular file, and for a header claiming more
+ * data than the file holds (checked before allocating).  Free with
+ * snn_npy_free. */
 int snn_npy_load(const char *path, snn_npy_array *out, char *err, size_t errlen);
 void snn_npy_free(snn_npy_array *a);
 
@@ -157,13 +162,18 @@ typedef struct {
 } snn_conn_spec;
 /* Build connectivity into *out (memory from the sim pool).  `p` samples the
  * geometric gaps between targets (not one coin per pair); fan_in draws
- * without replacement per post.  Returns 0, or -1 with a message. */
+ * without replacement per post.  Returns 0, or -1 with a message: also when
+ * the expected synapses would not fit in memory (checked before any is
+ * drawn) and when SIGINT/SIGTERM arrived during setup. */
 int snn_connect(snn_sim *sim, const snn_conn_spec *spec, snn_csr *out, char *err, size_t errlen);
 
 /* ---------------------------------------------------------------- queue.c
  * Spike delivery with delays.  A spike pushed at step n with delay d (steps)
  * is returned by snn_*queue_due at step n + d; d = 0 delivers in the same step
- * (push before due). */
+ * (push before due).  The ring grows with the run (at most about twice the
+ * steps run so far, never more than d + 1 slots), so a delay far longer
+ * than the run costs nothing; new checks the slots the run can need
+ * against the memory and a refusal fails snn_create after setup. */
 typedef struct snn_queue snn_queue;        /* homogeneous delay: holds pre indices */
 snn_queue *snn_queue_new(snn_sim *sim, int32_t delay_steps);
 void snn_queue_push(snn_queue *q, int64_t step, const int32_t *spk, int32_t n);
@@ -188,8 +198,9 @@ snn_gen *snn_gen_poisson(snn_sim *sim, int pop, const double *rate);
 void snn_gen_reset_rate(snn_sim *sim, snn_gen *g);
 /* Explicit times (seconds) and indices (NULL: every element at each time).
  * Step of a spike at t: round(t/dt) - 1 (stamp round(t/dt)*dt). Duplicates
- * give one spike.  Returns NULL with a message on a time rounding to <= 0 or
- * an index out of range. */
+ * give one spike; a time beyond SNN_MAX_STEPS steps (1e300 s, +inf) is
+ * never emitted, like any time past the run.  Returns NULL with a message on
+ * a NaN time, a time rounding to <= 0 or an index out of range. */
 snn_gen *snn_gen_spikes(snn_sim *sim, int pop, const double *times, const int32_t *index,
 			int64_t count, char *err, size_t errlen);
 enum { SNN_FF_RATES, SNN_FF_VALUES };

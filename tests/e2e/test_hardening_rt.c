@@ -225,6 +225,7 @@ START_TEST(test_full_disk)
 {
 	char dir[E2E_PATH], mnt[E2E_PATH], msg[2048];
 	e2e_tmpdir(dir, sizeof dir);
+	build(dir, "delay", DELAY);     /* before the mount: nothing between may fail */
 	e2e_fmt(mnt, sizeof mnt, "%s/full", dir);
 	mkdir(mnt, 0700);
 	if (geteuid() != 0 || mount("tmpfs", mnt, "tmpfs", 0, "size=64k") != 0) {
@@ -232,7 +233,6 @@ START_TEST(test_full_disk)
 		e2e_cleanup(dir);
 		return;
 	}
-	build(dir, "delay", DELAY);
 	int st = run_err(dir, msg, sizeof msg, "./delay --out full --quiet --duration 1s");
 	/* keep what is there, then unmount before any assertion can fail */
 	int copied = e2e_run(dir, "mkdir -p kept && cp -p full/* kept/ 2>/dev/null; true");

@@ -19,6 +19,7 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <math.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -184,6 +185,17 @@ static void hm_reset(void)
 	unsetenv("SNN_MEM_AVAILABLE");
 }
 
+static int rm1(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	return remove(path);
+}
+
+/* Removes a passed test's directory (a failed one stays for inspection). */
+static void cleanup(const char *dir)
+{
+	nftw(dir, rm1, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 static const char *tmpdir(char *buf, size_t n)
 {
 	snprintf(buf, n, "/tmp/snn_hard_XXXXXX");
@@ -274,6 +286,7 @@ START_TEST(test_spike_times_beyond_the_run)
 	ck_assert_ptr_null(snn_gen_spikes(sim, 1, neg, NULL, 1, err, sizeof err));
 	ck_assert_str_eq(err, "spike time -inf s rounds to step 0 or before (dt = 0.001 s)");
 	snn_destroy(sim);
+	cleanup(dir);
 }
 END_TEST
 
@@ -290,6 +303,7 @@ START_TEST(test_duration_checked)
 	snn_options o = { .duration = NAN, .seed = -1, .out_dir = dir, .quiet = 1 };
 	ck_assert_ptr_null(snn_create(&hm_model, &o, err, sizeof err));
 	ck_assert_str_eq(err, "the duration nan s must be a finite time, not negative");
+	cleanup(dir);
 }
 END_TEST
 
@@ -316,6 +330,7 @@ START_TEST(test_set_value_rule)
 	ck_assert_int_eq(snn_set_text(sim, "G.rate=20Hz", err, sizeof err), 0);
 	ck_assert(HS(sim)->rate == 20);
 	snn_destroy(sim);
+	cleanup(dir);
 }
 END_TEST
 
@@ -424,6 +439,7 @@ START_TEST(test_memory_populations)
 		      "%s", err);
 	ck_assert_msg(strstr(err, "; 500 bytes available") != NULL, "%s", err);
 	hm_reset();
+	cleanup(dir);
 }
 END_TEST
 
@@ -450,6 +466,7 @@ START_TEST(test_memory_connection)
 			 "22 GB available");
 	snn_destroy(sim);
 	hm_reset();
+	cleanup(dir);
 }
 END_TEST
 
@@ -475,6 +492,7 @@ START_TEST(test_queue_sized_by_the_run)
 	ck_assert_str_eq(err, "a spike queue of 100000000 steps: the network needs 640 MB; "
 			 "100 MB available");
 	hm_reset();
+	cleanup(dir);
 }
 END_TEST
 
@@ -514,6 +532,7 @@ START_TEST(test_queue_growth_exact)
 			ck_assert(step >= delay[sd[k]] && (step - delay[sd[k]]) % 5 == 0);
 	}
 	snn_destroy(sim);
+	cleanup(dir);
 }
 END_TEST
 
@@ -558,6 +577,7 @@ START_TEST(test_npy_header_against_size)
 	ck_assert_int_eq(snn_npy_load(path, &a, err, sizeof err), 0);
 	ck_assert_int_eq(a.count, 112);
 	snn_npy_free(&a);
+	cleanup(dir);
 }
 END_TEST
 
@@ -577,6 +597,7 @@ START_TEST(test_npy_not_a_regular_file)
 	ck_assert_int_eq(snn_npy_load(dir, &a, err, sizeof err), -1);
 	snprintf(want, sizeof want, "%s: not a regular file", dir);
 	ck_assert_str_eq(err, want);
+	cleanup(dir);
 }
 END_TEST
 
@@ -624,6 +645,7 @@ START_TEST(test_meta_complete_flag)
 	snn_destroy(sim);
 	snprintf(path, sizeof path, "%s/meta.json.tmp", dir);
 	ck_assert_int_eq(access(path, F_OK), -1);
+	cleanup(dir);
 }
 END_TEST
 
@@ -657,6 +679,7 @@ START_TEST(test_sigterm_during_setup)
 	ck_assert_int_eq(check_valid(dir, "P.v.npy", 24), 0);
 	ck_assert_int_eq(check_valid(dir, "P.spikes.t.npy", 8), 0);
 	hm_reset();
+	cleanup(dir);
 }
 END_TEST
 
@@ -689,6 +712,7 @@ START_TEST(test_write_error_leaves_valid_files)
 	snprintf(want, sizeof want, "\"error\": \"cannot write '%s/P.spikes.i.npy': File too large\"",
 		 dir);
 	ck_assert_msg(strstr(meta, want) != NULL, "%s", meta);
+	cleanup(dir);
 }
 END_TEST
 
@@ -725,6 +749,7 @@ START_TEST(test_nonfinite_stops)
 	ck_assert_str_eq(snn_error(sim), "P.u[1] is not finite at t = 5 ms (step 4)");
 	snn_destroy(sim);
 	hm_reset();
+	cleanup(dir);
 }
 END_TEST
 
@@ -745,6 +770,7 @@ START_TEST(test_nonfinite_allowed)
 	snn_npy_free(&a);
 	snn_destroy(sim);
 	hm_reset();
+	cleanup(dir);
 }
 END_TEST
 
@@ -766,6 +792,7 @@ START_TEST(test_nonfinite_cli)
 	ck_assert_str_eq(r.err, "");
 	ck_assert_int_eq(check_valid(dir, "P.u.npy", 24), 2000);
 	hm_reset();
+	cleanup(dir);
 }
 END_TEST
 

@@ -20,7 +20,7 @@
  * the file's size before anything is allocated, so a small file claiming a
  * huge array is refused with both figures.
  */
-#include "snn_rt.h"
+#include "internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -353,17 +353,6 @@ static void format_shape(const snn_npy_array *a, char *buf, size_t n)
 		snprintf(buf + len, n - len, a->ndim == 1 ? ",)" : ")");
 }
 
-static void format_bytes(double b, char *buf, size_t n)
-{
-	static const char *const unit[] = { "bytes", "kB", "MB", "GB", "TB", "PB", "EB" };
-	int k = 0;
-	while (b >= 1000 && k < 6) {
-		b /= 1000;
-		k++;
-	}
-	snprintf(buf, n, k ? "%.3g %s" : "%.0f %s", b, unit[k]);
-}
-
 /* The data the header claims against what the file holds after it, before
  * anything is allocated.  NULL, or the message (in buf). */
 static const char *check_size(FILE *f, const snn_npy_array *a, int ti, char *buf, size_t n)
@@ -377,8 +366,8 @@ static const char *check_size(FILE *f, const snn_npy_array *a, int ti, char *buf
 	    want > have) {
 		char shape[128], claims[32], holds[32];
 		format_shape(a, shape, sizeof shape);
-		format_bytes((double)a->count * in_types[ti].size, claims, sizeof claims);
-		format_bytes((double)(have > 0 ? have : 0), holds, sizeof holds);
+		snn_mem_format((double)a->count * in_types[ti].size, claims, sizeof claims);
+		snn_mem_format((double)(have > 0 ? have : 0), holds, sizeof holds);
 		snprintf(buf, n, "the header claims shape %s of %d-byte values (%s) but the file "
 			 "holds %s of data", shape, in_types[ti].size, claims, holds);
 		return buf;

@@ -3,7 +3,7 @@
  *
  *   BIN [--duration T] [--seed N] [--out DIR] [--set NAME=VALUE ...]
  *       [--input NAME=FILE ...] [--threads N] [--progress | --quiet]
- *       [--checkpoint FILE] [--restore FILE]
+ *       [--checkpoint FILE] [--restore FILE] [--allow-nonfinite]
  *
  * One table lists the options; `--opt value` and `--opt=value` are both
  * accepted.  --duration takes a time ("2s", "500 ms"); a bare number is
@@ -20,9 +20,15 @@
  * checked against the file) and applies --set again; --duration (or the
  * network's run) is then the time simulated after the restored step, and
  * monitors write new files whose samples carry the continued times.
+ *
+ * A state that becomes NaN or infinite stops the run with status 1 (the
+ * files keep the steps before; no checkpoint is saved from a broken
+ * state) unless --allow-nonfinite.  A write error names the file and the
+ * reason (status 1); meta.json then says "complete": false.
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,14 +57,29 @@ static int parse_int(const char *s, long long lo, long long hi, long long *out)
 	return 0;
 }
 
+/* A time, checked as a double before it becomes a step count: finite, not
+ * negative, at most SNN_MAX_STEPS steps of the model's dt. */
 static int opt_duration(Cli *c, const char *arg, char *err, size_t errlen)
 {
 	static const snn_dim second = { .e = { [SNN_S] = 1 } };
 	double v;
 	snn_dim d;
-	if (snn_parse_quantity(arg, &v, &d) != 0 || !(v >= 0) || v > 1e300 ||
-	    (!snn_dim_eq(d, second) && !snn_dim_is_one(d))) {
+	int64_t steps;
+	if (snn_parse_quantity(arg, &v, &d) != 0 || (!snn_dim_eq(d, second) && !snn_dim_is_one(d))) {
 		snprintf(err, errlen, "--duration: expected a time such as 2s or 500ms, got '%s'", arg);
+		return -1;
+	}
+	if (!isfinite(v)) {
+		snprintf(err, errlen, "--duration: '%s' is not a finite time", arg);
+		return -1;
+	}
+	if (v < 0) {
+		snprintf(err, errlen, "--duration: '%s' is negative", arg);
+		return -1;
+	}
+	if (snn_steps_of(v, c->m->dt, SNN_MAX_STEPS, &steps) != 0) {
+		snprintf(err, errlen, "--duration: '%s' is %g steps of dt = %g s; a run takes at most "
+			 "2^53 steps", arg, floor(v / c->m->dt + 0.5), c->m->dt);
 		return -1;
 	}
 	c->opt.duration = v;
@@ -159,6 +180,12 @@ static int opt_restore(Cli *c, const char *arg, char *err, size_t errlen)
 	return 0;
 }
 
+static int opt_allow_nonfinite(Cli *c, const char *arg, char *err, size_t errlen)
+{
+	c->opt.allow_nonfinite = 1;
+	return 0;
+}
+
 static int opt_help(Cli *c, const char *arg, char *err, size_t errlen)
 {
 	c->help = 1;
@@ -189,6 +216,8 @@ static const struct {
 	{ "--restore", "FILE", opt_restore, "continue from a checkpoint of this model and seed:\n"
 	  "                           --duration counts from it, outputs are new files with\n"
 	  "                           the continued times, --set applies after the restore" },
+	{ "--allow-nonfinite", NULL, opt_allow_nonfinite, "go on when a state becomes NaN or infinite\n"
+	  "                           (default: stop with status 1 at the first such step)" },
 	{ "--help", NULL, opt_help, "show this help" },
 	{ "-h", NULL, opt_help, NULL },
 	{ "--version", NULL, opt_version, "show the version" },
@@ -294,13 +323,21 @@ static int run(const snn_model *m, const snn_options *opt, const char *checkpoin
 	char err[1024];
 	snn_sim *sim = snn_create(m, opt, err, sizeof err);
 	if (!sim) {
+		/* a signal during setup: setup stopped, and the status says why */
+		int sig = snn_signal_pending();
 		fprintf(stderr, "snn: error: %s\n", err);
-		return 1;
+		return sig ? 128 + sig : 1;
 	}
-	int sig = snn_run(sim);
-	int rc = checkpoint ? save_checkpoint(sim, checkpoint) : 0;
+	int sig = snn_run(sim), rc = 0;
+	if (sig < 0) {
+		fprintf(stderr, "snn: error: %s\n", snn_error(sim));
+		sig = 0;
+		rc = 1;         /* and no checkpoint of a broken state */
+	} else if (checkpoint) {
+		rc = save_checkpoint(sim, checkpoint);
+	}
 	if (snn_finish(sim) != 0) {
-		fprintf(stderr, "snn: error: cannot write the outputs in '%s'\n", sim->priv->out_dir);
+		fprintf(stderr, "snn: error: %s\n", snn_error(sim));
 		rc = 1;
 	}
 	if (!opt->quiet)

@@ -18,8 +18,13 @@
  * only removes pairs, so each unmasked pair is kept with probability p.
  * With fan_in, a mask likewise removes pairs after the draw (posts may then
  * have fewer than fan_in pres).
+ *
+ * Before a pair is drawn, the expected synapse count (expected_synapses)
+ * and the bytes it takes (CSR, construction buffers, the connection's
+ * SNN_BUF_SYN rows) are checked against the memory (mem.c), and a pending
+ * SIGINT/SIGTERM stops the setup here, before its longest part.
  */
-#include "snn_rt.h"
+#include "internal.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -38,10 +43,8 @@ typedef struct {
 static void *grow(void *p, int64_t cap, size_t size)
 {
 	p = realloc(p, (size_t)cap * size);
-	if (!p) {
-		fputs("snn: out of memory\n", stderr);
-		abort();
-	}
+	if (!p)
+		snn_oom((size_t)cap * size);
 	return p;
 }
 
@@ -167,10 +170,8 @@ static void fill_csr(snn_sim *sim, const snn_conn_spec *s, const Pairs *ps, snn_
 	for (int32_t i = 0; i < s->pre_n; i++)
 		out->row[i + 1] += out->row[i];
 	int64_t *next = malloc(((size_t)s->pre_n + 1) * sizeof *next);
-	if (!next) {
-		fputs("snn: out of memory\n", stderr);
-		abort();
-	}
+	if (!next)
+		snn_oom(((size_t)s->pre_n + 1) * sizeof *next);
 	memcpy(next, out->row, ((size_t)s->pre_n + 1) * sizeof *next);
 	for (int64_t k = 0; k < ps->n; k++) {
 		int64_t at = next[ps->pre[k]]++;
@@ -241,10 +242,8 @@ static void generate(snn_sim *sim, Pairs *ps, const double *weights)
 	case SNN_CONN_WEIGHTS: gen_weights(ps, weights); break;
 	case SNN_CONN_FAN_IN: {
 		int32_t *mark = calloc((size_t)(s->pre1 - s->pre0) + 1, sizeof *mark);
-		if (!mark) {
-			fputs("snn: out of memory\n", stderr);
-			abort();
-		}
+		if (!mark)
+			snn_oom(((size_t)(s->pre1 - s->pre0) + 1) * sizeof *mark);
 		gen_fan_in(sim, ps, mark);
 		free(mark);
 		break;
@@ -252,11 +251,57 @@ static void generate(snn_sim *sim, Pairs *ps, const double *weights)
 	}
 }
 
+static double nonzeros(const double *a, int64_t n)
+{
+	double k = 0;
+	for (int64_t i = 0; i < n; i++)
+		k += a[i] != 0;
+	return k;
+}
+
+/* The number of synapses this spec will give, before drawing them: exact
+ * but for `p` (its mean).  A mask scales by its fraction of ones. */
+static double expected_synapses(const snn_conn_spec *s, const double *mask, const double *w)
+{
+	double npre = s->pre1 - s->pre0, npost = s->post1 - s->post0, pairs = npre * npost;
+	double frac = mask && pairs > 0 ? nonzeros(mask, (int64_t)pairs) / pairs : 1;
+	switch (s->kind) {
+	case SNN_CONN_ALL: return pairs * frac;
+	case SNN_CONN_ONE: return npre * frac;
+	case SNN_CONN_P: return s->p * pairs * frac;
+	case SNN_CONN_FAN_IN: return (double)s->fan_in * npost * frac;
+	case SNN_CONN_WEIGHTS: return (w ? nonzeros(w, (int64_t)pairs) : pairs) * frac;
+	}
+	return pairs;
+}
+
+/* Refuses a connection that cannot fit: the CSR (post, pre, a weight for
+ * `weights`), the pairs under construction (up to twice the count, freed
+ * before the model allocates its per-synapse arrays) or those arrays. */
+static int check_memory(snn_sim *sim, const snn_conn_spec *s, double nsyn, int weights,
+			char *err, size_t errlen)
+{
+	int conn = (int)(s->stream - SNN_STREAM_CONNECT);
+	int known = s->stream >= SNN_STREAM_CONNECT && conn < sim->model->nconns;
+	double per_pair = 4 + 4 + (weights ? 8 : 0);
+	double model = known ? snn_mem_syn_bytes(sim, conn) : 0;
+	double build = 2 * per_pair > model ? 2 * per_pair : model;
+	double bytes = nsyn * (per_pair + build) + 8 * ((double)s->pre_n + 1);
+	char what[256];
+	snprintf(what, sizeof what, "connection %s (%.4g synapses expected)",
+		 known ? sim->conns[conn].name : "?", nsyn);
+	return snn_mem_check(sim, bytes, what, err, errlen);
+}
+
 int snn_connect(snn_sim *sim, const snn_conn_spec *spec, snn_csr *out, char *err, size_t errlen)
 {
 	snn_npy_array mask = { 0 }, weights = { 0 };
 	Pairs ps = { .spec = spec };
 	memset(out, 0, sizeof *out);
+	if (snn_signal_pending()) {
+		snprintf(err, errlen, "interrupted by signal %d during setup", snn_signal_pending());
+		return -1;
+	}
 	if (check_spec(spec, err, errlen) != 0)
 		return -1;
 	if (spec->kind < SNN_CONN_ALL || spec->kind > SNN_CONN_WEIGHTS) {
@@ -271,6 +316,12 @@ int snn_connect(snn_sim *sim, const snn_conn_spec *spec, snn_csr *out, char *err
 		return -1;
 	}
 	ps.mask = mask.data;
+	if (check_memory(sim, spec, expected_synapses(spec, mask.data, weights.data),
+			 spec->kind == SNN_CONN_WEIGHTS, err, errlen) != 0) {
+		snn_npy_free(&mask);
+		snn_npy_free(&weights);
+		return -1;
+	}
 	if (spec->kind == SNN_CONN_WEIGHTS)
 		ps.value = grow(NULL, 1, sizeof *ps.value);
 	generate(sim, &ps, weights.data);

@@ -246,13 +246,18 @@ static int cmp_event(const void *a, const void *b)
 	return (x->index > y->index) - (x->index < y->index);
 }
 
-/* Step of a spike at time t, or -1 when it rounds to step stamp <= 0. */
+/* Step of a spike at time t: round(t/dt) - 1, checked as a double.  -1
+ * when t is NaN or rounds to a stamp <= 0 (an error); NEVER when it lies
+ * beyond any run (+inf, 1e300 s: simply never emitted, like any time past
+ * the end of the run). */
 static int64_t spike_step(double t, double dt)
 {
-	double r = floor(t / dt + 0.5);
-	if (!(r >= 1) || r > 9e18)
+	int64_t r;
+	if (isnan(t) || !(t / dt >= 0.5))
 		return -1;
-	return (int64_t)r - 1;
+	if (snn_steps_of(t, dt, SNN_MAX_STEPS, &r) != 0)
+		return NEVER;
+	return r - 1;
 }
 
 /* Sorted, duplicate-free events into g; returns 0 or -1 with a message. */
@@ -264,6 +269,10 @@ static int fill_events(snn_sim *sim, snn_gen *g, const double *times, const int3
 	for (int64_t k = 0; k < count; k++) {
 		ev[k].step = spike_step(times[k], sim->dt);
 		ev[k].index = index ? index[k] : -1;
+		if (isnan(times[k])) {
+			snprintf(err, errlen, "spike time %g is not a number", times[k]);
+			return -1;
+		}
 		if (ev[k].step < 0) {
 			snprintf(err, errlen, "spike time %g s rounds to step 0 or before (dt = %g s)",
 				 times[k], sim->dt);
@@ -278,6 +287,8 @@ static int fill_events(snn_sim *sim, snn_gen *g, const double *times, const int3
 	g->ev_step = snn_alloc_array(sim, (size_t)count + 1, sizeof *g->ev_step);
 	g->ev_index = snn_alloc_array(sim, (size_t)count + 1, sizeof *g->ev_index);
 	for (int64_t k = 0; k < count; k++) {
+		if (ev[k].step == NEVER)
+			break;          /* sorted: the rest lie beyond any run too */
 		if (g->nev && ev[k].step == g->ev_step[g->nev - 1] &&
 		    ev[k].index == g->ev_index[g->nev - 1])
 			continue;
@@ -320,13 +331,15 @@ static void spikes_step(snn_sim *sim, snn_gen *g, double t)
 
 /* ---------------------------------------------------------------- from_file */
 
-/* Row shown by step n: stamp (n+1)*dt in (k*T, (k+1)*T]. */
+/* Row shown by step n: stamp (n+1)*dt in (k*T, (k+1)*T].  Kept in double
+ * until reduced modulo the row count, so no T makes the conversion
+ * overflow. */
 static int64_t row_of(const snn_gen *g, int64_t n, double dt)
 {
-	int64_t k = (int64_t)ceil((double)(n + 1) * dt / g->present - 1e-9) - 1;
-	if (k < 0)
-		k = 0;
-	return k % g->rows;
+	double k = ceil((double)(n + 1) * dt / g->present - 1e-9) - 1;
+	if (!(k > 0))
+		return 0;
+	return (int64_t)fmod(k, (double)g->rows);
 }
 
 static int load_rows(snn_sim *sim, snn_gen *g, const char *path, char *err, size_t errlen)
@@ -352,11 +365,16 @@ snn_gen *snn_gen_from_file(snn_sim *sim, int pop, const char *path, double prese
 			   char *err, size_t errlen)
 {
 	snn_gen g0 = { .present = present, .mode = mode };
-	if (!(present > 0)) {
-		snprintf(err, errlen, "from_file: present = %g s must be positive", present);
+	if (!(present > 0) || !isfinite(present)) {
+		snprintf(err, errlen, "from_file: present = %g s must be positive and finite", present);
 		return NULL;
 	}
 	if (load_rows(sim, &g0, path, err, errlen) != 0)
+		return NULL;
+	char what[64];
+	snprintf(what, sizeof what, "population %s (%lld neurons)", sim->pops[pop].name,
+		 (long long)g0.cols);
+	if (snn_mem_check(sim, (double)g0.cols * (4 + 1 + 8), what, err, errlen) != 0)
 		return NULL;
 	snn_pop *p = &sim->pops[pop];
 	if (p->n != (int32_t)g0.cols) {

@@ -8,6 +8,7 @@
 #ifndef SNN_INTERNAL_H
 #define SNN_INTERNAL_H
 
+#include <signal.h>
 #include <stdio.h>
 
 #include "snn_rt.h"
@@ -37,6 +38,19 @@ struct snn_priv {
 	int nmon;
 	snn_outfile *files;         /* [nfiles] every file the monitors write */
 	int nfiles;
+	int complete;               /* meta.json: every file closed and valid */
+	char error[1024];           /* snn_error: the last failure's message */
+	/* memory (mem.c): what the machine had at snn_create, what the pool
+	 * holds, and a refusal found where no error can be returned */
+	double mem_available;
+	double pool_bytes;
+	char mem_refusal[512];
+	/* non-finite states (snn_nonfinite) */
+	int allow_nonfinite;
+	int nonfinite_pop;          /* population that reported, or -1 */
+	/* SIGINT/SIGTERM handlers installed by snn_create */
+	int handlers;
+	struct sigaction old_int, old_term, old_xfsz;
 };
 
 /* sim.c */
@@ -60,9 +74,37 @@ double snn_load(const void *array, int type, int64_t i);
 /* Create every directory along path (mkdir -p).  0, or -1 with errno. */
 int snn_mkdir_p(const char *path);
 
+/* The signal SIGINT/SIGTERM delivered since snn_create, or 0. */
+int snn_signal_pending(void);
+/* Report "out of memory" for an allocation that failed and exit with
+ * status 1 (what an allocation the estimate could not foresee ends in:
+ * never an abort and a core dump). */
+_Noreturn void snn_oom(size_t bytes);
+
+/* mem.c: estimates before allocating.  Bytes the machine can give us:
+ * $SNN_MEM_AVAILABLE if set (bytes, for tests and for leaving room), else
+ * MemAvailable of /proc/meminfo, else sysconf's available pages; never more
+ * than RLIMIT_AS / RLIMIT_DATA allow. */
+double snn_mem_available(void);
+/* "320 GB", "1.5 MB", "512 bytes" into buf; returns buf. */
+char *snn_mem_format(double bytes, char *buf, size_t n);
+/* Refuse (-1 with "WHAT: the network needs N; M available") when the pool
+ * plus `more` bytes would not fit in what the machine had at snn_create. */
+int snn_mem_check(snn_sim *sim, double more, const char *what, char *err, size_t errlen);
+/* The same where no error can be returned (a queue): the first refusal is
+ * kept and snn_create reports it after setup. */
+void snn_mem_defer(snn_sim *sim, double more, const char *what);
+/* Before setup: every population's runtime arrays, its buffers of
+ * snn_model.bufs (SNN_BUF_POP rows) and its monitors' row buffers. */
+int snn_mem_check_pops(snn_sim *sim, char *err, size_t errlen);
+/* Bytes per synapse of connection `conn`: its SNN_BUF_SYN rows. */
+double snn_mem_syn_bytes(const snn_sim *sim, int conn);
+
 /* monitor.c */
 int snn_monitors_open(snn_sim *sim, char *err, size_t errlen);
-int snn_monitors_close(snn_sim *sim);   /* 0 ok, -1 if a file failed */
+/* 0 ok, -1 if a file failed: the first failure's message ("cannot write
+ * 'out/P.v.npy': No space left on device") goes into sim->priv->error. */
+int snn_monitors_close(snn_sim *sim);
 
 /* checkpoint.c: the stream a checkpoint is written to or read from.  Puts
  * and gets never fail loudly: the first error is kept in `err` (a short read
@@ -92,7 +134,9 @@ void snn_gen_save(snn_ckpt *c, const snn_gen *g);
 void snn_gen_load(snn_ckpt *c, snn_gen *g);
 
 /* meta.c */
-int snn_meta_write(snn_sim *sim);       /* out_dir/meta.json; 0 or -1 */
+/* out_dir/meta.json, written to meta.json.tmp and renamed (never half a
+ * file); "complete" is priv->complete.  0, or -1 with errno. */
+int snn_meta_write(snn_sim *sim);
 void snn_json_string(FILE *f, const char *s);
 
 #endif

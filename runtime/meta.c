@@ -6,8 +6,16 @@
  *
  * "duration" is the simulated time actually run (steps done * dt);
  * "requested_duration" what the network or --duration asked for.
+ *
+ * "complete" is false from the start of snn_create (before setup) until
+ * snn_finish has closed every file, which leaves each one valid; "error"
+ * says why a run stopped early or a file failed (else null).  The file is
+ * written to meta.json.tmp and renamed, so a full disk leaves the previous
+ * version (this run's "complete": false), never half a file.
  */
+#include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -125,6 +133,13 @@ static void write_meta(FILE *f, const snn_sim *sim)
 	key_string(f, "precision", m->single ? "single" : "double");
 	key(f, "interrupted", 0);
 	fputs(p->signal ? "true" : "false", f);
+	key(f, "complete", 0);
+	fputs(p->complete ? "true" : "false", f);
+	key(f, "error", 0);
+	if (p->error[0])
+		snn_json_string(f, p->error);
+	else
+		fputs("null", f);
 	key_number(f, "wall_time", p->wall_time);
 	write_files(f, p);
 	write_units(f, sim);
@@ -134,10 +149,22 @@ static void write_meta(FILE *f, const snn_sim *sim)
 int snn_meta_write(snn_sim *sim)
 {
 	char *path = snn_pool_printf(sim, "%s/meta.json", sim->priv->out_dir);
-	FILE *f = fopen(path, "w");
+	char *tmp = snn_pool_printf(sim, "%s/meta.json.tmp", sim->priv->out_dir);
+	FILE *f = fopen(tmp, "w");
 	if (!f)
 		return -1;
 	write_meta(f, sim);
-	int bad = ferror(f);
-	return fclose(f) != 0 || bad ? -1 : 0;
+	int bad = fflush(f) != 0 || ferror(f);
+	int saved = errno;
+	if (fclose(f) != 0 && !bad) {
+		bad = 1;
+		saved = errno;
+	}
+	if (!bad && rename(tmp, path) == 0)
+		return 0;
+	if (!bad)
+		saved = errno;
+	remove(tmp);
+	errno = saved ? saved : EIO;
+	return -1;
 }

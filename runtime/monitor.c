@@ -22,6 +22,7 @@
 
 struct snn_monitor {
 	const snn_record_desc *rec;
+	const char *values_path, *times_path;   /* for messages */
 	const snn_var_desc *var;    /* NULL for spikes */
 	int64_t i0, i1;             /* element range, absolute */
 	int64_t every;              /* sampling period in steps */
@@ -38,11 +39,14 @@ static void add_file(snn_sim *sim, const char *name, const char *holds, const ch
 	p->files[p->nfiles++] = (snn_outfile){ name, holds, dtype, unit };
 }
 
-/* Create DIR/NAME as a streamed .npy and list it for meta.json. */
+/* Create DIR/NAME as a streamed .npy and list it for meta.json; *pathp
+ * gets its path for messages. */
 static snn_npy_writer *create(snn_sim *sim, const char *name, int type, int64_t ncols,
-			      const char *holds, const char *unit, char *err, size_t errlen)
+			      const char *holds, const char *unit, const char **pathp,
+			      char *err, size_t errlen)
 {
 	char *path = snn_pool_printf(sim, "%s/%s", sim->priv->out_dir, name);
+	*pathp = path;
 	errno = 0;
 	snn_npy_writer *w = snn_npy_open(path, type, ncols, 0);
 	if (!w) {
@@ -80,12 +84,13 @@ static int open_spikes(snn_sim *sim, snn_monitor *mo, char *err, size_t errlen)
 	mo->row = snn_alloc_array(sim, (size_t)n + 1, sizeof *mo->row);
 	mo->idx = snn_alloc_array(sim, (size_t)n + 1, sizeof *mo->idx);
 	mo->times = create(sim, snn_pool_printf(sim, "%s.spikes.t.npy", s), SNN_T_F64, -1,
-			   snn_pool_printf(sim, "spike times of %s", s), "second", err, errlen);
+			   snn_pool_printf(sim, "spike times of %s", s), "second", &mo->times_path,
+			   err, errlen);
 	if (!mo->times)
 		return -1;
 	mo->values = create(sim, snn_pool_printf(sim, "%s.spikes.i.npy", s), SNN_T_I32, -1,
 			    snn_pool_printf(sim, "spike indices of %s, in step order then index order", s),
-			    "1", err, errlen);
+			    "1", &mo->values_path, err, errlen);
 	return mo->values ? 0 : -1;
 }
 
@@ -103,7 +108,7 @@ static int write_pre_post(snn_sim *sim, snn_monitor *mo, char *err, size_t errle
 		char *name = snn_pool_printf(sim, "%.*s.%s.npy", len, stem, side[k]);
 		char *path = snn_pool_printf(sim, "%s/%s", sim->priv->out_dir, name);
 		if (snn_npy_save(path, SNN_T_I32, 1, shape, ix ? ix + mo->i0 : NULL) != 0) {
-			snprintf(err, errlen, "cannot write '%s'", path);
+			snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
 			return -1;
 		}
 		add_file(sim, name, snn_pool_printf(sim, "the %s index of each synapse in the columns of %s",
@@ -123,11 +128,12 @@ static int open_var(snn_sim *sim, snn_monitor *mo, char *err, size_t errlen)
 	mo->values = create(sim, snn_pool_printf(sim, "%s.npy", s), SNN_T_F64, scalar ? -1 : n,
 			    snn_pool_printf(sim, scalar ? "values of %s, one per sample"
 						: "values of %s, one row per sample, one column per element", s),
-			    unit_of(sim, mo->var), err, errlen);
+			    unit_of(sim, mo->var), &mo->values_path, err, errlen);
 	if (!mo->values)
 		return -1;
 	mo->times = create(sim, snn_pool_printf(sim, "%s.t.npy", s), SNN_T_F64, -1,
-			   snn_pool_printf(sim, "sample times of %s", s), "second", err, errlen);
+			   snn_pool_printf(sim, "sample times of %s", s), "second", &mo->times_path,
+			   err, errlen);
 	return mo->times ? 0 : -1;
 }
 
@@ -223,21 +229,27 @@ void snn_record(snn_sim *sim)
 
 /* ---------------------------------------------------------------- close */
 
-static int close_writer(snn_npy_writer **w)
+/* Closes *w (npy.c leaves the file valid or removes it); the first
+ * failure's message, with errno's reason, goes into priv->error. */
+static int close_writer(snn_sim *sim, snn_npy_writer **w, const char *path, int rc)
 {
-	int rc = *w ? snn_npy_close(*w) : 0;
+	if (!*w)
+		return rc;
+	int bad = snn_npy_close(*w) != 0;
 	*w = NULL;
-	return rc;
+	if (bad && rc == 0)
+		snprintf(sim->priv->error, sizeof sim->priv->error, "cannot write '%s': %s", path,
+			 strerror(errno));
+	return bad ? -1 : rc;
 }
 
 int snn_monitors_close(snn_sim *sim)
 {
 	int rc = 0;
 	for (int k = 0; k < sim->priv->nmon; k++) {
-		if (close_writer(&sim->priv->mon[k].values) != 0)
-			rc = -1;
-		if (close_writer(&sim->priv->mon[k].times) != 0)
-			rc = -1;
+		snn_monitor *mo = &sim->priv->mon[k];
+		rc = close_writer(sim, &mo->values, mo->values_path, rc);
+		rc = close_writer(sim, &mo->times, mo->times_path, rc);
 	}
 	return rc;
 }

@@ -8,15 +8,27 @@
  * on the row count, so snn_npy_close can rewrite it in place with the final
  * shape, and a small array's bytes are identical to numpy's.
  *
- * The loader reads any little-endian C-order numeric array and converts it
- * to double.
+ * A write error (a full disk, a file size limit) stops all writing to that
+ * file and is kept with its errno; closing then cuts the file to the whole
+ * rows that reached it and rewrites the header for them (through the file
+ * descriptor, after stdio has let go), so a file is always valid for
+ * numpy.load.  A file whose header cannot be repaired is removed: every
+ * file is either valid or absent.
+ *
+ * The loader reads any little-endian C-order numeric array of a regular
+ * file and converts it to double.  The shape in the header is compared with
+ * the file's size before anything is allocated, so a small file claiming a
+ * huge array is refused with both figures.
  */
-#include "snn_rt.h"
+#include "internal.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define GROWTH_DIGITS 21
@@ -39,7 +51,8 @@ struct snn_npy_writer {
 	int64_t elems;          /* elements appended */
 	int64_t calls;          /* appends: the row count when rows are empty */
 	long header_len;
-	int error;
+	int error;              /* errno of the first failed write, or 0 */
+	char *path;             /* to remove the file if it cannot be repaired */
 };
 
 size_t snn_type_size(int type)
@@ -79,44 +92,60 @@ static int64_t writer_rows(const snn_npy_writer *w)
 	return w->row_elems > 0 ? w->elems / w->row_elems : w->calls;
 }
 
-static int write_header(snn_npy_writer *w)
+/* The header for `rows` rows into buf; returns its length (0: too long). */
+static size_t writer_header(const snn_npy_writer *w, int64_t rows, char *buf, size_t n)
 {
-	char buf[512];
-	int64_t shape[3] = { writer_rows(w), w->ncols, w->ncols2 };
-	size_t len = format_header(buf, sizeof buf, w->type, w->ndim, shape);
-	if (fseek(w->f, 0, SEEK_SET) != 0 || fwrite(buf, 1, len, w->f) != len)
-		return -1;
-	w->header_len = (long)len;
-	return 0;
+	int64_t shape[3] = { rows, w->ncols, w->ncols2 };
+	return format_header(buf, n, w->type, w->ndim, shape);
+}
+
+static void writer_free(snn_npy_writer *w)
+{
+	free(w->path);
+	free(w);
 }
 
 snn_npy_writer *snn_npy_open(const char *path, int type, int64_t ncols, int64_t ncols2)
 {
+	char buf[512];
 	snn_npy_writer *w = calloc(1, sizeof *w);
-	if (!w)
+	if (!w || !(w->path = strdup(path))) {
+		free(w);
+		errno = ENOMEM;
 		return NULL;
+	}
 	w->type = type;
 	w->ncols = ncols;
 	w->ncols2 = ncols2;
 	w->ndim = ncols < 0 ? 1 : ncols2 > 0 ? 3 : 2;
 	w->row_elems = ncols < 0 ? 1 : ncols2 > 0 ? ncols * ncols2 : ncols;
-	w->f = fopen(path, "wb+");
-	if (!w->f || write_header(w) != 0) {
-		if (w->f)
-			fclose(w->f);
-		free(w);
+	size_t len = writer_header(w, 0, buf, sizeof buf);
+	w->header_len = (long)len;
+	w->f = fopen(path, "wb");
+	if (!w->f) {
+		writer_free(w);
+		return NULL;
+	}
+	/* written through at once: a file that cannot hold its header is absent */
+	if (len == 0 || fwrite(buf, 1, len, w->f) != len || fflush(w->f) != 0) {
+		int e = len ? errno : ENAMETOOLONG;
+		fclose(w->f);
+		remove(path);
+		writer_free(w);
+		errno = e ? e : EIO;
 		return NULL;
 	}
 	return w;
 }
 
 /* Appends nelems elements.  When a row holds no elements (ncols == 0), each
- * call counts as one row. */
+ * call counts as one row.  After a failed write nothing more is written:
+ * the file keeps a prefix of whole rows and a gap can never shift a row. */
 void snn_npy_append(snn_npy_writer *w, const void *data, int64_t nelems)
 {
 	size_t bytes = (size_t)nelems * types[w->type].size;
-	if (bytes && fwrite(data, 1, bytes, w->f) != bytes)
-		w->error = 1;
+	if (!w->error && bytes && fwrite(data, 1, bytes, w->f) != bytes)
+		w->error = errno ? errno : EIO;
 	w->elems += nelems;
 	w->calls++;
 }
@@ -126,20 +155,46 @@ int64_t snn_npy_rows(const snn_npy_writer *w)
 	return writer_rows(w);
 }
 
+/* Whole rows of the data that reached the file (at most `rows`). */
+static int64_t rows_on_disk(const snn_npy_writer *w, int fd, int64_t rows)
+{
+	struct stat st;
+	int64_t row_bytes = w->row_elems * (int64_t)types[w->type].size;
+	if (row_bytes == 0)
+		return rows;
+	if (fstat(fd, &st) != 0 || st.st_size < w->header_len)
+		return 0;
+	int64_t have = ((int64_t)st.st_size - w->header_len) / row_bytes;
+	return have < rows ? have : rows;
+}
+
 /* Rewrites the header with the final row count and cuts a trailing partial
- * row, so the file always holds whole rows. */
+ * row, so the file always holds whole rows.  Done on a duplicate of the
+ * descriptor after fclose, so that nothing stdio still buffered can land
+ * behind the repaired file.  On error returns -1 with errno set to the
+ * first failure's (a file that cannot be repaired is removed). */
 int snn_npy_close(snn_npy_writer *w)
 {
+	char buf[512];
 	int err = w->error;
-	int64_t rows = writer_rows(w);
+	if (fflush(w->f) != 0 && !err)
+		err = errno ? errno : EIO;
+	int fd = dup(fileno(w->f));
+	if (fclose(w->f) != 0 && !err)
+		err = errno ? errno : EIO;
+	int64_t rows = err && fd >= 0 ? rows_on_disk(w, fd, writer_rows(w)) : writer_rows(w);
+	size_t len = writer_header(w, rows, buf, sizeof buf);
 	off_t size = w->header_len + (off_t)(rows * w->row_elems) * (off_t)types[w->type].size;
-	if (fflush(w->f) != 0 || write_header(w) != 0 || fflush(w->f) != 0)
-		err = 1;
-	if (ftruncate(fileno(w->f), size) != 0)
-		err = 1;
-	if (fclose(w->f) != 0)
-		err = 1;
-	free(w);
+	int fixed = fd >= 0 && len == (size_t)w->header_len &&
+		    pwrite(fd, buf, len, 0) == (ssize_t)len && ftruncate(fd, size) == 0;
+	if (!fixed && !err)
+		err = errno ? errno : EIO;
+	if (fd >= 0)
+		close(fd);
+	if (!fixed)
+		remove(w->path);
+	writer_free(w);
+	errno = err;
 	return err ? -1 : 0;
 }
 
@@ -154,11 +209,16 @@ int snn_npy_save(const char *path, int type, int ndim, const int64_t *shape, con
 	if (!f)
 		return -1;
 	size_t bytes = (size_t)count * types[type].size;
-	int err = len == 0 || fwrite(buf, 1, len, f) != len;
-	if (bytes && fwrite(data, 1, bytes, f) != bytes)
-		err = 1;
-	if (fclose(f) != 0)
-		err = 1;
+	int err = len == 0 ? ENAMETOOLONG : 0;
+	if (!err && fwrite(buf, 1, len, f) != len)
+		err = errno ? errno : EIO;
+	if (!err && bytes && fwrite(data, 1, bytes, f) != bytes)
+		err = errno ? errno : EIO;
+	if (fclose(f) != 0 && !err)
+		err = errno ? errno : EIO;
+	if (err)
+		remove(path);   /* valid or absent */
+	errno = err;
 	return err ? -1 : 0;
 }
 
@@ -214,11 +274,13 @@ static int parse_shape(const char *p, snn_npy_array *out)
 		if (*p == ')')
 			return 0;
 		char *end;
+		errno = 0;
 		long long v = strtoll(p, &end, 10);
-		if (end == p || v < 0 || out->ndim == 4)
+		if (end == p || errno || v < 0 || out->ndim == 4)
 			return -1;
 		out->shape[out->ndim++] = v;
-		out->count *= v;
+		if (__builtin_mul_overflow(out->count, (int64_t)v, &out->count))
+			return -1;
 		p = end;
 	}
 }
@@ -247,6 +309,8 @@ static char *read_header(FILE *f)
 	} else {
 		return NULL;
 	}
+	if (hl > (1u << 20))    /* numpy's own are a few hundred bytes */
+		return NULL;
 	char *h = malloc(hl + 1);
 	if (!h || fread(h, 1, hl, f) != hl) {
 		free(h);
@@ -279,6 +343,38 @@ static const char *check_header(const char *h, snn_npy_array *out, int *ti)
 	return NULL;
 }
 
+/* "(4000000000, 10)" */
+static void format_shape(const snn_npy_array *a, char *buf, size_t n)
+{
+	size_t len = (size_t)snprintf(buf, n, "(");
+	for (int k = 0; k < a->ndim && len < n; k++)
+		len += (size_t)snprintf(buf + len, n - len, k ? ", %" PRId64 : "%" PRId64, a->shape[k]);
+	if (len < n)
+		snprintf(buf + len, n - len, a->ndim == 1 ? ",)" : ")");
+}
+
+/* The data the header claims against what the file holds after it, before
+ * anything is allocated.  NULL, or the message (in buf). */
+static const char *check_size(FILE *f, const snn_npy_array *a, int ti, char *buf, size_t n)
+{
+	struct stat st;
+	long at = ftell(f);
+	if (fstat(fileno(f), &st) != 0 || at < 0)
+		return "cannot tell the size of the file";
+	int64_t want, have = (int64_t)st.st_size - at;
+	if (__builtin_mul_overflow(a->count, (int64_t)in_types[ti].size, &want) ||
+	    want > have) {
+		char shape[128], claims[32], holds[32];
+		format_shape(a, shape, sizeof shape);
+		snn_mem_format((double)a->count * in_types[ti].size, claims, sizeof claims);
+		snn_mem_format((double)(have > 0 ? have : 0), holds, sizeof holds);
+		snprintf(buf, n, "the header claims shape %s of %d-byte values (%s) but the file "
+			 "holds %s of data", shape, in_types[ti].size, claims, holds);
+		return buf;
+	}
+	return NULL;
+}
+
 static int read_data(FILE *f, snn_npy_array *out, int ti)
 {
 	size_t esize = (size_t)in_types[ti].size, n = (size_t)out->count;
@@ -296,19 +392,44 @@ static int read_data(FILE *f, snn_npy_array *out, int ti)
 	return 0;
 }
 
+/* A regular file only: a FIFO would block forever, a device never end.
+ * O_NONBLOCK keeps the open itself from waiting for a FIFO's writer. */
+static FILE *open_regular(const char *path, const char **why)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK);
+	struct stat st;
+	if (fd < 0) {
+		*why = "cannot open file";
+		return NULL;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		*why = "not a regular file";
+		close(fd);
+		return NULL;
+	}
+	FILE *f = fdopen(fd, "rb");
+	if (!f) {
+		*why = "cannot open file";
+		close(fd);
+	}
+	return f;
+}
+
 int snn_npy_load(const char *path, snn_npy_array *out, char *err, size_t errlen)
 {
+	char buf[512];
+	const char *why = NULL;
 	memset(out, 0, sizeof *out);
-	FILE *f = fopen(path, "rb");
+	FILE *f = open_regular(path, &why);
 	if (!f)
-		return load_fail(NULL, err, errlen, path, "cannot open file");
+		return load_fail(NULL, err, errlen, path, why);
 	char *h = read_header(f);
 	if (!h)
 		return load_fail(f, err, errlen, path, "not a .npy file");
 	int ti = -1;
 	const char *msg = check_header(h, out, &ti);
 	free(h);
-	if (msg)
+	if (msg || (msg = check_size(f, out, ti, buf, sizeof buf)))
 		return load_fail(f, err, errlen, path, msg);
 	out->type = SNN_T_F64;
 	if (read_data(f, out, ti) != 0)

@@ -13,8 +13,18 @@
  * amortised, the waste is bounded by the final size, and nothing needs
  * freeing by hand.
  *
+ * The ring starts small (at most INITIAL_SLOTS) and doubles, up to delay + 1,
+ * when a push finds its slot holding a list still to come for another
+ * step.  So its size follows what the run has used, not the delay alone: a
+ * delay of 10^8 steps in a run of 10^4 steps never holds more than about
+ * 2 * 10^4 slots, and a longer run (an API caller stepping on, a --restore
+ * with a longer duration) grows it on as needed, with the same results.
+ * snn_*_new checks the slots the run's own length can need against the
+ * memory (snn_mem_defer: the refusal is reported after setup).
+ *
  * In a checkpoint a ring is its slot count, then per slot its step and its
- * list; slots due before the current step are stale and saved empty.
+ * list; slots due before the current step are stale and saved empty.  A
+ * restore makes its ring that size (any size up to delay + 1 is valid).
  */
 #include "internal.h"
 
@@ -22,12 +32,20 @@
 #include <string.h>
 
 #define INITIAL_CAP 64
+#define INITIAL_SLOTS 256
 
 typedef struct {
 	int64_t step;           /* the step this slot's list is due at */
 	int64_t n, cap;
 	void *data;             /* int32_t (queue) or int64_t (synqueue) */
 } Slot;
+
+/* A ring of up to max_slots slots, of which nslots are allocated. */
+typedef struct {
+	snn_sim *sim;
+	Slot *slots;
+	int64_t nslots, max_slots;
+} Ring;
 
 /* Makes room for `more` elements of `size` bytes in s. */
 static void reserve(snn_sim *sim, Slot *s, int64_t more, size_t size)
@@ -44,18 +62,7 @@ static void reserve(snn_sim *sim, Slot *s, int64_t more, size_t size)
 	s->cap = cap;
 }
 
-/* The slot for step `due`, emptied if it held another step. */
-static Slot *slot_for(Slot *ring, int64_t nslots, int64_t due)
-{
-	Slot *s = &ring[due % nslots];
-	if (s->step != due) {
-		s->step = due;
-		s->n = 0;
-	}
-	return s;
-}
-
-static Slot *new_ring(snn_sim *sim, int64_t nslots)
+static Slot *new_slots(snn_sim *sim, int64_t nslots)
 {
 	Slot *ring = snn_alloc_array(sim, (size_t)nslots, sizeof *ring);
 	for (int64_t k = 0; k < nslots; k++)
@@ -63,20 +70,67 @@ static Slot *new_ring(snn_sim *sim, int64_t nslots)
 	return ring;
 }
 
+static void ring_init(Ring *r, snn_sim *sim, int32_t delay, const char *what)
+{
+	char buf[64];
+	r->sim = sim;
+	r->max_slots = (int64_t)(delay < 0 ? 0 : delay) + 1;
+	r->nslots = r->max_slots < INITIAL_SLOTS ? r->max_slots : INITIAL_SLOTS;
+	r->slots = new_slots(sim, r->nslots);
+	/* what this run can make the ring hold: doubling from the steps run */
+	double run = 2.0 * (double)sim->nsteps + 1;
+	double slots = run < (double)r->max_slots ? run : (double)r->max_slots;
+	snprintf(buf, sizeof buf, "%s of %" PRId64 " steps", what, r->max_slots - 1);
+	snn_mem_defer(sim, slots * (double)sizeof(Slot), buf);
+}
+
+/* Re-homes the lists still to come (due at `now` or later) into a ring of
+ * `nslots` slots: their steps are fewer than the old size apart, so they
+ * stay in distinct slots. */
+static void ring_resize(Ring *r, int64_t nslots, int64_t now)
+{
+	Slot *slots = new_slots(r->sim, nslots);
+	for (int64_t k = 0; k < r->nslots; k++)
+		if (r->slots[k].step >= now)
+			slots[r->slots[k].step % nslots] = r->slots[k];
+	r->slots = slots;
+	r->nslots = nslots;
+}
+
+/* The slot for step `due`, pushed at step `now` (due >= now): emptied if it
+ * held a past step; the ring grows while it holds another step to come. */
+static Slot *ring_slot(Ring *r, int64_t due, int64_t now)
+{
+	Slot *s = &r->slots[due % r->nslots];
+	while (s->step != due && s->step >= now && r->nslots < r->max_slots) {
+		int64_t n = 2 * r->nslots;
+		ring_resize(r, n < r->max_slots ? n : r->max_slots, now);
+		s = &r->slots[due % r->nslots];
+	}
+	if (s->step != due) {
+		s->step = due;
+		s->n = 0;
+	}
+	return s;
+}
+
+static const Slot *ring_due(const Ring *r, int64_t step)
+{
+	return &r->slots[step % r->nslots];
+}
+
 /* ---- homogeneous delay */
 
 struct snn_queue {
-	snn_sim *sim;
 	int32_t delay;
-	Slot *ring;             /* [delay + 1] */
+	Ring ring;
 };
 
 snn_queue *snn_queue_new(snn_sim *sim, int32_t delay_steps)
 {
 	snn_queue *q = snn_alloc(sim, sizeof *q);
-	q->sim = sim;
 	q->delay = delay_steps < 0 ? 0 : delay_steps;
-	q->ring = new_ring(sim, (int64_t)q->delay + 1);
+	ring_init(&q->ring, sim, q->delay, "a spike queue");
 	return q;
 }
 
@@ -84,15 +138,15 @@ void snn_queue_push(snn_queue *q, int64_t step, const int32_t *spk, int32_t n)
 {
 	if (n <= 0)
 		return;
-	Slot *s = slot_for(q->ring, q->delay + 1, step + q->delay);
-	reserve(q->sim, s, n, sizeof(int32_t));
+	Slot *s = ring_slot(&q->ring, step + q->delay, step);
+	reserve(q->ring.sim, s, n, sizeof(int32_t));
 	memcpy((int32_t *)s->data + s->n, spk, (size_t)n * sizeof *spk);
 	s->n += n;
 }
 
 const int32_t *snn_queue_due(snn_queue *q, int64_t step, int32_t *count)
 {
-	Slot *s = &q->ring[step % (q->delay + 1)];
+	const Slot *s = ring_due(&q->ring, step);
 	*count = s->step == step ? (int32_t)s->n : 0;
 	return s->data;
 }
@@ -100,17 +154,15 @@ const int32_t *snn_queue_due(snn_queue *q, int64_t step, int32_t *count)
 /* ---- per-synapse delays */
 
 struct snn_synqueue {
-	snn_sim *sim;
 	int32_t max_delay;
-	Slot *ring;             /* [max_delay + 1] */
+	Ring ring;
 };
 
 snn_synqueue *snn_synqueue_new(snn_sim *sim, int32_t max_delay_steps)
 {
 	snn_synqueue *q = snn_alloc(sim, sizeof *q);
-	q->sim = sim;
 	q->max_delay = max_delay_steps < 0 ? 0 : max_delay_steps;
-	q->ring = new_ring(sim, (int64_t)q->max_delay + 1);
+	ring_init(&q->ring, sim, q->max_delay, "a spike queue");
 	return q;
 }
 
@@ -119,23 +171,26 @@ snn_synqueue *snn_synqueue_new(snn_sim *sim, int32_t max_delay_steps)
 void snn_synqueue_push(snn_synqueue *q, int64_t step, const int32_t *spk, int32_t n,
 		       const snn_csr *csr, const int32_t *delay)
 {
-	/* one division per step, not per synaptic event */
-	const int64_t nslots = (int64_t)q->max_delay + 1, base = step % nslots;
+	Ring *r = &q->ring;
+	/* one division per step, not per synaptic event (while the ring keeps
+	 * its size; a growth recomputes it) */
+	int64_t nslots = r->nslots, base = step % nslots;
 	for (int32_t k = 0; k < n; k++) {
 		int32_t pre = spk[k];
 		for (int64_t s = csr->row[pre], end = csr->row[pre + 1]; s < end; s++) {
 			int32_t d = delay[s];
 			d = d < 0 ? 0 : d > q->max_delay ? q->max_delay : d;
-			int64_t idx = base + d;
+			int64_t idx = d < nslots ? base + d : (step + d) % nslots;
 			if (idx >= nslots)
 				idx -= nslots;
-			Slot *sl = &q->ring[idx];
+			Slot *sl = &r->slots[idx];
 			if (sl->step != step + d) {
-				sl->step = step + d;
-				sl->n = 0;
+				sl = ring_slot(r, step + d, step);
+				nslots = r->nslots;
+				base = step % nslots;
 			}
 			if (sl->n == sl->cap)
-				reserve(q->sim, sl, 1, sizeof(int64_t));
+				reserve(r->sim, sl, 1, sizeof(int64_t));
 			((int64_t *)sl->data)[sl->n++] = s;
 		}
 	}
@@ -143,18 +198,18 @@ void snn_synqueue_push(snn_synqueue *q, int64_t step, const int32_t *spk, int32_
 
 const int64_t *snn_synqueue_due(snn_synqueue *q, int64_t step, int64_t *count)
 {
-	Slot *s = &q->ring[step % (q->max_delay + 1)];
+	const Slot *s = ring_due(&q->ring, step);
 	*count = s->step == step ? s->n : 0;
 	return s->data;
 }
 
 /* ---- checkpoints */
 
-static void save_ring(snn_ckpt *c, const Slot *ring, int64_t nslots, size_t size)
+static void save_ring(snn_ckpt *c, const Ring *r, size_t size)
 {
-	snn_ckpt_put_i64(c, nslots);
-	for (int64_t k = 0; k < nslots; k++) {
-		const Slot *s = &ring[k];
+	snn_ckpt_put_i64(c, r->nslots);
+	for (int64_t k = 0; k < r->nslots; k++) {
+		const Slot *s = &r->slots[k];
 		int live = s->step >= c->sim->step;
 		snn_ckpt_put_i64(c, live ? s->step : -1);
 		snn_ckpt_put_i64(c, live ? s->n : 0);
@@ -163,18 +218,22 @@ static void save_ring(snn_ckpt *c, const Slot *ring, int64_t nslots, size_t size
 	}
 }
 
-static void load_ring(snn_ckpt *c, Slot *ring, int64_t nslots, size_t size, const char *name)
+static void load_ring(snn_ckpt *c, Ring *r, size_t size, const char *name)
 {
 	int64_t saved = snn_ckpt_get_i64(c);
-	if (!c->failed && saved != nslots)
-		snn_ckpt_fail(c, "the queue of %s spans %" PRId64 " steps there, %" PRId64 " here",
-			      name, saved, nslots);
-	for (int64_t k = 0; k < nslots && !c->failed; k++) {
-		Slot *s = &ring[k];
+	if (!c->failed && (saved < 1 || saved > r->max_slots))
+		snn_ckpt_fail(c, "the queue of %s spans %" PRId64 " steps there, at most %" PRId64
+			      " here", name, saved, r->max_slots);
+	if (c->failed)
+		return;
+	r->slots = new_slots(r->sim, saved);
+	r->nslots = saved;
+	for (int64_t k = 0; k < saved && !c->failed; k++) {
+		Slot *s = &r->slots[k];
 		int64_t step = snn_ckpt_get_i64(c), n = snn_ckpt_get_i64(c);
 		if (c->failed)
 			return;
-		if (n < 0 || n > ((int64_t)1 << 40) || (n && step % nslots != k)) {
+		if (n < 0 || n > ((int64_t)1 << 40) || (n && (step < 0 || step % saved != k))) {
 			snn_ckpt_fail(c, "the queue of %s is damaged", name);
 			return;
 		}
@@ -189,20 +248,20 @@ static void load_ring(snn_ckpt *c, Slot *ring, int64_t nslots, size_t size, cons
 
 void snn_queue_save(snn_ckpt *c, const snn_queue *q)
 {
-	save_ring(c, q->ring, (int64_t)q->delay + 1, sizeof(int32_t));
+	save_ring(c, &q->ring, sizeof(int32_t));
 }
 
 void snn_queue_load(snn_ckpt *c, snn_queue *q, const char *name)
 {
-	load_ring(c, q->ring, (int64_t)q->delay + 1, sizeof(int32_t), name);
+	load_ring(c, &q->ring, sizeof(int32_t), name);
 }
 
 void snn_synqueue_save(snn_ckpt *c, const snn_synqueue *q)
 {
-	save_ring(c, q->ring, (int64_t)q->max_delay + 1, sizeof(int64_t));
+	save_ring(c, &q->ring, sizeof(int64_t));
 }
 
 void snn_synqueue_load(snn_ckpt *c, snn_synqueue *q, const char *name)
 {
-	load_ring(c, q->ring, (int64_t)q->max_delay + 1, sizeof(int64_t), name);
+	load_ring(c, &q->ring, sizeof(int64_t), name);
 }

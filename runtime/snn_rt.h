@@ -70,6 +70,19 @@ int snn_parse_quantity(const char *s, double *value, snn_dim *dim);
 void *snn_alloc(snn_sim *sim, size_t bytes);
 void *snn_alloc_array(snn_sim *sim, size_t count, size_t size);
 
+/* ---------------------------------------------------------------- steps
+ * Every time the runtime or the generated code turns into a number of steps
+ * (a duration, a delay, a refractory period, a spike time) goes through
+ * snn_steps_of: round(seconds / dt) = floor(x + 0.5) in double precision,
+ * checked as a double first, so no NaN, infinity or huge value ever reaches
+ * an integer conversion (undefined behaviour in C).  Returns 0 and sets *out
+ * when the quotient is finite and the rounded count lies in [0, max]; else
+ * returns -1 and leaves *out alone (the caller words the message: "delay
+ * 1e+300 s is out of range").  A run never takes more than SNN_MAX_STEPS
+ * steps: below 2^53 every stamp (n + 1) * dt is computed from an exact n. */
+#define SNN_MAX_STEPS ((int64_t)1 << 53)
+int snn_steps_of(double seconds, double dt, int64_t max, int64_t *out);
+
 /* ---------------------------------------------------------------- rng.c
  * Counter-based random numbers (Philox4x32-10, Random123): a draw is a pure
  * function of (seed, stream, element, step, k), so results do not depend on
@@ -105,8 +118,11 @@ typedef struct snn_npy_writer snn_npy_writer;
 snn_npy_writer *snn_npy_open(const char *path, int type, int64_t ncols, int64_t ncols2);
 void snn_npy_append(snn_npy_writer *w, const void *data, int64_t nelems);
 int64_t snn_npy_rows(const snn_npy_writer *w);
-int snn_npy_close(snn_npy_writer *w);     /* 0 ok, -1 I/O error */
-/* Write a whole array at once. */
+/* 0 ok; -1 with errno of the first failed write (ENOSPC, EFBIG, ...): the
+ * file is then cut to the whole rows that reached it, its header rewritten
+ * for them (valid for numpy.load), or removed if even that fails. */
+int snn_npy_close(snn_npy_writer *w);
+/* Write a whole array at once (0, or -1 with errno; no file is left). */
 int snn_npy_save(const char *path, int type, int ndim, const int64_t *shape, const void *data);
 
 typedef struct {
@@ -118,7 +134,9 @@ typedef struct {
 } snn_npy_array;
 /* Read any little-endian numeric .npy (f8, f4, i8, i4, i2, i1, u1, u2, u4,
  * u8, b1; C order) converted to double.  Returns 0, or -1 with a message in
- * err.  Free with snn_npy_free. */
+ * err: also for what is not a regular file, and for a header claiming more
+ * data than the file holds (checked before allocating).  Free with
+ * snn_npy_free. */
 int snn_npy_load(const char *path, snn_npy_array *out, char *err, size_t errlen);
 void snn_npy_free(snn_npy_array *a);
 
@@ -144,13 +162,18 @@ typedef struct {
 } snn_conn_spec;
 /* Build connectivity into *out (memory from the sim pool).  `p` samples the
  * geometric gaps between targets (not one coin per pair); fan_in draws
- * without replacement per post.  Returns 0, or -1 with a message. */
+ * without replacement per post.  Returns 0, or -1 with a message: also when
+ * the expected synapses would not fit in memory (checked before any is
+ * drawn) and when SIGINT/SIGTERM arrived during setup. */
 int snn_connect(snn_sim *sim, const snn_conn_spec *spec, snn_csr *out, char *err, size_t errlen);
 
 /* ---------------------------------------------------------------- queue.c
  * Spike delivery with delays.  A spike pushed at step n with delay d (steps)
  * is returned by snn_*queue_due at step n + d; d = 0 delivers in the same step
- * (push before due). */
+ * (push before due).  The ring grows with the run (at most about twice the
+ * steps run so far, never more than d + 1 slots), so a delay far longer
+ * than the run costs nothing; new checks the slots the run can need
+ * against the memory and a refusal fails snn_create after setup. */
 typedef struct snn_queue snn_queue;        /* homogeneous delay: holds pre indices */
 snn_queue *snn_queue_new(snn_sim *sim, int32_t delay_steps);
 void snn_queue_push(snn_queue *q, int64_t step, const int32_t *spk, int32_t n);
@@ -175,8 +198,9 @@ snn_gen *snn_gen_poisson(snn_sim *sim, int pop, const double *rate);
 void snn_gen_reset_rate(snn_sim *sim, snn_gen *g);
 /* Explicit times (seconds) and indices (NULL: every element at each time).
  * Step of a spike at t: round(t/dt) - 1 (stamp round(t/dt)*dt). Duplicates
- * give one spike.  Returns NULL with a message on a time rounding to <= 0 or
- * an index out of range. */
+ * give one spike; a time beyond SNN_MAX_STEPS steps (1e300 s, +inf) is
+ * never emitted, like any time past the run.  Returns NULL with a message on
+ * a NaN time, a time rounding to <= 0 or an index out of range. */
 snn_gen *snn_gen_spikes(snn_sim *sim, int pop, const double *times, const int32_t *index,
 			int64_t count, char *err, size_t errlen);
 enum { SNN_FF_RATES, SNN_FF_VALUES };
@@ -202,7 +226,10 @@ int32_t snn_compact(const uint8_t *flags, int32_t n, int32_t *out);
 static inline int32_t snn_ref_until(int32_t r, double R)
 {
 	double u = (double)r + R;
-	return u >= (double)INT32_MAX ? INT32_MAX : (int32_t)u;
+	/* NaN and huge periods: refractory for good, never an undefined cast */
+	if (!(u < (double)INT32_MAX))
+		return INT32_MAX;
+	return u > (double)INT32_MIN ? (int32_t)u : INT32_MIN;
 }
 void snn_ref_rebase(int64_t step, int32_t *ref_until, int32_t n, int64_t *base);
 
@@ -340,15 +367,42 @@ typedef struct {
 	const char *const *input;
 	/* --restore: load this checkpoint after setup, then apply `set` again */
 	const char *restore;
+	/* --allow-nonfinite: a state that becomes NaN or infinite does not stop
+	 * the run (see snn_nonfinite) */
+	int allow_nonfinite;
 } snn_options;
 
 /* Create: allocate state, defaults, apply options->set, setup, restore
  * options->restore (then options->set again), open monitors in out_dir.  Returns NULL with a message in err (errlen bytes). */
 snn_sim *snn_create(const snn_model *m, const snn_options *opt, char *err, size_t errlen);
-/* Run one step (calls model->step).  Returns 0. */
+/* Run one step (calls model->step).  Returns 0, or -1 when a state became
+ * non-finite in it (see snn_nonfinite; the message is snn_error's): the step
+ * is then not counted, its samples are not recorded, and the run must stop. */
 int snn_step(snn_sim *sim);
-/* Run until nsteps or a SIGINT/SIGTERM; returns 0, or the signal number. */
+/* Run until nsteps or a SIGINT/SIGTERM; returns 0, or the signal number, or
+ * -1 when a step found a non-finite state (snn_error says where).
+ * SIGINT/SIGTERM are caught from snn_create on (so a signal during setup is
+ * seen too) until snn_destroy: they set a flag checked after every step. */
 int snn_run(snn_sim *sim);
+/* The message of the last failure of snn_set, snn_step / snn_run or
+ * snn_finish ("" when there was none). */
+const char *snn_error(const snn_sim *sim);
+
+/* Non-finite states (the generated code's half, LANGUAGE-NOTES.md): an
+ * integrate kernel accumulates a branch-free flag over the states it writes
+ * (e.g. acc += x * 0, which stays 0 unless some x is NaN or infinite) and
+ * model->step tests it once, right after the kernel:
+ *
+ *     if (pop_P_integrate(sim) && snn_nonfinite(sim, P_INDEX))
+ *             return;            // before snn_record: the step is not kept
+ *
+ * snn_nonfinite returns 1 when the run must stop (the default), 0 under
+ * --allow-nonfinite (the step goes on as if nothing happened).  On a stop,
+ * snn_step finds the first offending element by scanning the population's
+ * SNN_VK_STATE variables (smallest element index, then table order), makes
+ * the message "P.v[17] is not finite at t = 12.3 ms (step 123)", does not
+ * count the step, and returns -1; the files keep every step before it. */
+int snn_nonfinite(snn_sim *sim, int pop);
 /* Look up a variable by qualified name ("P.v", "syn.w", "P.taum", "reward").
  * Returns its descriptor index or -1. */
 int snn_find_var(const snn_sim *sim, const char *qname);
@@ -356,9 +410,12 @@ int snn_find_var(const snn_sim *sim, const char *qname);
 int64_t snn_var_count(const snn_sim *sim, int var);
 /* Read element i of variable var as a double (lets are evaluated). */
 double snn_get(const snn_sim *sim, int var, int64_t i);
-/* Write element i (params: i = 0; calls model->update). Returns 0 or -1. */
+/* Write element i (params: i = 0; calls model->update). Returns 0 or -1
+ * (snn_error says why): a NaN or infinite value, or a negative rate of a
+ * generator, is refused like a bad index or a let. */
 int snn_set(snn_sim *sim, int var, int64_t i, double value);
-/* Apply "NAME=VALUE" with units; returns 0 or -1 with a message. */
+/* Apply "NAME=VALUE" with units; returns 0 or -1 with a message (the same
+ * checks as snn_set and the command line's --set). */
 int snn_set_text(snn_sim *sim, const char *assign, char *err, size_t errlen);
 /* Checkpoints (checkpoint.c).  Save writes the whole state after the last
  * completed step (atomically: PATH.tmp, then renamed); load, into a

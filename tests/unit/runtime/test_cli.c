@@ -82,8 +82,15 @@ START_TEST(test_bad_options)
 	check_usage_error(run_main(-1, "--quiet=1", NULL), "option '--quiet' takes no value");
 	check_usage_error(run_main(-1, "--duration", "5 Hz", NULL),
 			  "--duration: expected a time such as 2s or 500ms, got '5 Hz'");
-	check_usage_error(run_main(-1, "--duration=-1s", NULL),
-			  "--duration: expected a time such as 2s or 500ms, got '-1s'");
+	check_usage_error(run_main(-1, "--duration=-1s", NULL), "--duration: '-1s' is negative");
+	/* checked as a double before it becomes a step count */
+	check_usage_error(run_main(-1, "--duration", "1e999s", NULL),
+			  "--duration: '1e999s' is not a finite time");
+	check_usage_error(run_main(-1, "--duration", "1e15s", NULL),
+			  "--duration: '1e15s' is 1e+18 steps of dt = 0.001 s; a run takes at most "
+			  "2^53 steps");
+	check_usage_error(run_main(-1, "--duration", "nan", NULL),
+			  "--duration: expected a time such as 2s or 500ms, got 'nan'");
 	check_usage_error(run_main(-1, "--seed", "-3", NULL),
 			  "--seed: expected a non-negative integer, got '-3'");
 	check_usage_error(run_main(-1, "--seed=1x", NULL),

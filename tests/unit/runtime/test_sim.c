@@ -213,21 +213,23 @@ END_TEST
 START_TEST(test_interrupt)
 {
 	char dir[64];
-	snn_sim *sim = create(tm_tmpdir(dir, sizeof dir), -1, 0, NULL);
 	struct sigaction before, cur;
 	sigaction(SIGTERM, NULL, &before);
+	snn_sim *sim = create(tm_tmpdir(dir, sizeof dir), -1, 0, NULL);
 	tm_raise_at = 5;
 	ck_assert_int_eq(snn_run(sim), SIGTERM);
 	tm_raise_at = -1;
 	ck_assert_int_eq(sim->step, 6);
 	ck_assert_int_eq(sim->priv->signal, SIGTERM);
-	/* the handler from before the run is back */
-	sigaction(SIGTERM, NULL, &cur);
-	ck_assert_ptr_eq((void *)cur.sa_handler, (void *)before.sa_handler);
 	/* a second run goes on to the end */
 	ck_assert_int_eq(snn_run(sim), 0);
 	ck_assert_int_eq(sim->step, 12);
+	/* the handlers stay from snn_create to snn_destroy, then the old one is back */
+	sigaction(SIGTERM, NULL, &cur);
+	ck_assert_ptr_ne((void *)cur.sa_handler, (void *)before.sa_handler);
 	snn_destroy(sim);
+	sigaction(SIGTERM, NULL, &cur);
+	ck_assert_ptr_eq((void *)cur.sa_handler, (void *)before.sa_handler);
 }
 END_TEST
 

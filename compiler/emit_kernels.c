@@ -391,6 +391,12 @@ static void integrate_loop(const void *arg)
 			ln("%s[i] = %s;", own_array(p, x), n);
 		back_to_c();
 	}
+	/* branch-free (an integer reduction vectorises): is any stored value
+	 * NaN or infinite?  Tested once per step by model_step. */
+	const char *any = "";
+	for (int k = 0; k < L->n; k++)
+		any = arena_printf("%s%sSNN_NONFINITE(%s[i])", any, k ? " | " : "", own_array(p, L->x[k]));
+	ln("nonfinite |= %s;", any);
 	if (a->k->fused) {
 		c->stage = STG_NEW;
 		c->time = "t";
@@ -402,18 +408,21 @@ static void integrate_loop(const void *arg)
 static void integrate_body(const void *arg)
 {
 	const IArg *a = arg;
+	ln("int nonfinite = 0;");
 	ln("SNN_VECTORIZE");
 	loop("for (int32_t i = 0; i < n; i++)", elem_locals(a->k->pop), integrate_loop, arg);
 	if (a->k->fused)
 		compaction(a->k->pop);
+	ln("return nonfinite;");
 }
 
 static void kernel_integrate(const Kernel *k)
 {
 	const Pop *p = k->pop;
 	const Lowered *L = p->model->low;
-	ln("/* phase 1: integrate the ODEs of %s (%s, %s) over dt%s */", p->name, p->model->name,
-	   scheme_names[L->scheme], k->fused ? "; phase 3: threshold" : "");
+	ln("/* phase 1: integrate the ODEs of %s (%s, %s) over dt%s; nonzero if a state is "
+	   "not finite */", p->name, p->model->name, scheme_names[L->scheme],
+	   k->fused ? "; phase 3: threshold" : "");
 	Locals *l = own_pop_locals(p);
 	local(l, "t0", "const double t0 = (double)step * sim->dt;");
 	local(l, "sqrtdt", "const real sqrtdt = %s(dt);", math_fn(FN_SQRT, PR.single));
@@ -422,7 +431,7 @@ static void kernel_integrate(const Kernel *k)
 	Ctx c = pop_ctx(p, MODE_STAGE);
 	c.lets = lets_new();
 	IArg a = { k, &c };
-	function(arena_printf("static void %s(snn_sim *sim)", k->fn), l, integrate_body, &a);
+	function(arena_printf("static int %s(snn_sim *sim)", k->fn), l, integrate_body, &a);
 }
 
 /* ---------------------------------------------- tick, threshold, reset */
@@ -719,7 +728,13 @@ static void step_call(const Kernel *k)
 	case KN_RECORD:
 		ln("snn_record(sim);");
 		return;
-	case KN_INTEGRATE: case KN_TICK: case KN_THRESHOLD: case KN_DELIVER: case KN_RESET:
+	case KN_INTEGRATE:
+		/* a non-finite state stops the run before anything of this step
+		 * is recorded (snn_nonfinite says where; --allow-nonfinite goes on) */
+		ln("if (%s(sim) && snn_nonfinite(sim, %d))", k->fn, k->pop->index);
+		ln("\treturn;");
+		return;
+	case KN_TICK: case KN_THRESHOLD: case KN_DELIVER: case KN_RESET:
 	case KN_INPUTS:
 		ln("%s(sim);", k->fn);
 		return;

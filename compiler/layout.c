@@ -86,13 +86,13 @@ const char *const c_fixed_names[] = {
 	"row", "csr", "nsyn", "due", "nd", "end", "step", "seed", "t", "t0", "dt", "sqrtdt",
 	"refr", "refstep", "refstep_pre", "refstep_post", "refu", "refu_pre", "refu_post",
 	"fire", "rt", "prepop", "postpop", "spec", "err", "errlen", "sim", "sim_", "i0", "i1",
-	"out", "times", "index", "maxd", "A", "Phi_0_0", "Psi_0_0", "tmp",
+	"out", "times", "index", "maxd", "sec", "nonfinite", "which", "A", "Phi_0_0", "Psi_0_0", "tmp",
 	/* fields */
 	"ref_until", "ref_base", "Phi", "Psi", "gen", "delay", "q",
 	/* file scope */
 	"real", "model_t", "model_defaults", "model_setup", "model_update", "model_step",
 	"pops", "conns", "vars", "records", "bufs", "snn_model_main",
-	"SNN_VECTORIZE", "SNN_PREFETCH", "snn_sign", "snn_heaviside", "snn_sigmoid",
+	"SNN_VECTORIZE", "SNN_PREFETCH", "REAL_MAX", "SNN_NONFINITE", "snn_sign", "snn_heaviside", "snn_sigmoid",
 	"snn_relu", "snn_clip",
 	NULL,
 };

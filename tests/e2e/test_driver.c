@@ -116,7 +116,7 @@ START_TEST(test_emit_c_and_dump)
 	ck_assert_ptr_nonnull(c);
 	ck_assert_ptr_nonnull(d);
 	ck_assert_str_eq(c, d);
-	ck_assert_ptr_nonnull(strstr(c, "static void pop_P_integrate(snn_sim *sim)"));
+	ck_assert_ptr_nonnull(strstr(c, "static int pop_P_integrate(snn_sim *sim)"));
 	ck_assert_ptr_nonnull(strstr(c, "#line 4 \"m.snn\""));
 	ck_assert_ptr_nonnull(strstr(c, "/* tau dv/dt = -v */"));
 	/* the binary built alongside runs and decays exactly */

@@ -30,6 +30,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <math.h>
+#include <regex.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -783,6 +784,499 @@ START_TEST(test_fixture_list)
 }
 END_TEST
 
+/* ---------------------------------------------------------------- lets
+ *
+ * L0 = v, L_k = (L_{k-1} + L_{k-1}) * 0.5 + k/8 for k = 1..30: each let
+ * reads the previous one twice, so expanding lets where they are read
+ * (today) gives 2^30 copies of v.  The value is v + sum k/8; the chain is
+ * recomputed here in the same order.
+ */
+enum { NLET = 30 };
+
+static double let_chain(double v)
+{
+	double L = v;
+	for (int k = 1; k <= NLET; k++)
+		L = (L + L) * 0.5 + k * 0.125;
+	return L;
+}
+
+/* The model: a counter (on tick) or, with tau_ms > 0, dv/dt = -L30 / tau
+ * under rk4. */
+static char *chain_text(double tau_ms)
+{
+	Buf b = { 0 };
+	bprintf(&b, "neuron Chain {\n\tparam tau = %g ms\n\tstate v = 1 + i\n\tlet L0 = v\n", tau_ms);
+	for (int k = 1; k <= NLET; k++)
+		bprintf(&b, "\tlet L%d = (L%d + L%d) * 0.5 + %g\n", k, k - 1, k - 1, k * 0.125);
+	if (tau_ms > 0)
+		bprintf(&b, "\tdv/dt = -L%d / tau\n\tmethod rk4\n", NLET);
+	else
+		bprintf(&b, "\ton tick { v += 1 }\n");
+	bprintf(&b, "}\n\nnetwork Lets {\n\tpop P = Chain(2)\n\trecord P.v\n\trecord P.L%d\n"
+		"\trun 1 ms\n}\n", NLET);
+	return b.s;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* Build dir/chain.snn with --emit-c: under 1 s (3 s when the generated code
+ * is built with sanitizers, as in make check-asan) and a model.c under
+ * 100 KB.  The timeout keeps today's exponential expansion from running
+ * for hours. */
+static void build_chain(const char *dir, const char *text)
+{
+	e2e_write(dir, "chain.snn", text);
+	const char *cf = getenv("SNNC_CFLAGS");
+	double limit = cf && strstr(cf, "sanitize") ? 3 : 1;
+	double t0 = now_s();
+	int st = e2e_run(dir, "timeout 5 '%s' build chain.snn -o chain --emit-c c > chain.log 2>&1",
+			 e2e_snnc());
+	double took = now_s() - t0;
+	ck_assert_msg(st != 124, "snnc build of %d chained lets: killed after 5 s", NLET);
+	assert_built(dir, "chain", st);
+	ck_assert_msg(took < limit, "snnc build of %d chained lets took %.2f s (limit %g s)", NLET,
+		      took, limit);
+	char path[E2E_PATH];
+	struct stat sb;
+	e2e_fmt(path, sizeof path, "%s/c/model.c", dir);
+	ck_assert_msg(stat(path, &sb) == 0, "no %s", path);
+	ck_assert_msg(sb.st_size < 100 * 1024, "model.c of %d chained lets is %lld bytes", NLET,
+		      (long long)sb.st_size);
+}
+
+START_TEST(test_let_chain)
+{
+	char dir[E2E_PATH];
+	e2e_tmpdir(dir, sizeof dir);
+	char *text = chain_text(0);
+	build_chain(dir, text);
+	free(text);
+	e2e_sim(dir, "chain", "out", "");
+	snn_npy_array L;
+	char file[32];
+	snprintf(file, sizeof file, "P.L%d.npy", NLET);
+	e2e_load(dir, "out", file, &L);
+	ck_assert_int_eq(L.count, 20);
+	for (int s = 0; s < 10; s++)
+		for (int e = 0; e < 2; e++) {
+			double want = let_chain(1 + e + s + 1), got = L.data[s * 2 + e];
+			ck_assert_msg(close_to(got, want, 1e-12), "L%d[%d][%d] = %.17g, expected %.17g", NLET,
+				      s, e, got, want);
+		}
+	snn_npy_free(&L);
+	e2e_cleanup(dir);
+}
+END_TEST
+
+/* The same chain as the right-hand side of an ODE under rk4: the lets read
+ * v, so each stage recomputes them from its own stage value. */
+static double rk4_chain_step(double v, double h, double tau)
+{
+	double k1 = -let_chain(v) / tau;
+	double k2 = -let_chain(v + 0.5 * h * k1) / tau;
+	double k3 = -let_chain(v + 0.5 * h * k2) / tau;
+	double k4 = -let_chain(v + h * k3) / tau;
+	return v + h / 6 * (k1 + 2 * k2 + 2 * k3 + k4);
+}
+
+START_TEST(test_let_chain_rk4)
+{
+	char dir[E2E_PATH];
+	e2e_tmpdir(dir, sizeof dir);
+	char *text = chain_text(10);
+	build_chain(dir, text);
+	free(text);
+	e2e_sim(dir, "chain", "out", "");
+	snn_npy_array v, L;
+	char file[32];
+	snprintf(file, sizeof file, "P.L%d.npy", NLET);
+	e2e_load(dir, "out", "P.v.npy", &v);
+	e2e_load(dir, "out", file, &L);
+	ck_assert_int_eq(v.count, 20);
+	ck_assert_int_eq(L.count, 20);
+	for (int e = 0; e < 2; e++) {
+		double x = 1 + e;
+		for (int s = 0; s < 10; s++) {
+			x = rk4_chain_step(x, DT, 10e-3);
+			ck_assert_msg(close_to(v.data[s * 2 + e], x, 1e-12),
+				      "v[%d][%d] = %.17g, expected %.17g", s, e, v.data[s * 2 + e], x);
+			ck_assert_msg(close_to(L.data[s * 2 + e], let_chain(x), 1e-12),
+				      "L%d[%d][%d] = %.17g, expected %.17g", NLET, s, e, L.data[s * 2 + e],
+				      let_chain(x));
+		}
+	}
+	snn_npy_free(&v);
+	snn_npy_free(&L);
+	e2e_cleanup(dir);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- lines
+ *
+ * The DWARF line table of the generated C.  lines_model (examples/cuba.snn's
+ * structure, plus an input, an on tick and two resets) is emitted with
+ * --emit-c and compiled twice with -O0 -g -c: as it is (build a) and with
+ * every #line removed (build b).  At -O0 both give the same machine code
+ * (checked: same .text bytes), so an address maps to a line of model.c in
+ * b and to a line of the .snn (or of model.c) in a.
+ *
+ * Stores are found in the #line-free text by a loose pattern, so that the
+ * C names may change: an identifier containing the variable's name,
+ * subscripted, then an assignment operator:
+ *
+ *     (^|[^A-Za-z0-9_])[A-Za-z0-9_]*VAR[A-Za-z0-9_]*[ \t]*\[.*\][ \t]*[-+*|&/]?=([^=]|$)
+ *
+ * (x_volt[i] = refr ? s_volt : n_volt;  post_gexc[j] += p_wexc;
+ * if (!refr) x_tally[i] += 1.0;  post_n_Iext[j] += ...), for VAR in volt,
+ * gexc, ginh, tally, Iext (names chosen not to occur inside other names).
+ * Only stores inside a function whose text has at least one #line to the
+ * .snn are checked (a kernel); the others (setup, the swap of inputs) are
+ * not statements of the model.  A function runs from a line at column 0
+ * with a '(' that does not end in ';' or '}' to the next line starting
+ * with '}'.
+ *
+ * Each address of each such store (the rows of b's table for its line) must
+ * map, in a, to a line of the .snn that writes that variable and that the
+ * same function names in one of its #line directives (so the ODE line in
+ * the integration kernel, the reset statement in the reset kernel, the
+ * `on pre` line in a synapse's kernel); and every statement that writes a
+ * variable (the writers marked "must" below) must be the line of at least
+ * one store.  Today the stores of volt, gexc and ginh in the integration
+ * kernel map to the lines after the last ODE's: the test fails.
+ */
+static const char lines_model[] =
+	"neuron Lif {\n"
+	"\tparam taum = 20 ms, taue = 5 ms, taui = 10 ms\n"
+	"\tparam Vt = -50 mV, Vreset = -60 mV, El = -49 mV, zeroc = 0\n"
+	"\tstate volt = Vreset, gexc = 0 mV, ginh = 0 mV, tally = 0\n"
+	"\tinput Iext : mV\n"
+	"\n"
+	"\ttaum dvolt/dt = gexc + ginh + Iext - (volt - El)\n"
+	"\ttaue dgexc/dt = -gexc\n"
+	"\ttaui dginh/dt = -ginh\n"
+	"\n"
+	"\ton tick {\n"
+	"\t\ttally += 1\n"
+	"\t}\n"
+	"\tspike when volt > Vt\n"
+	"\treset {\n"
+	"\t\tvolt = Vreset\n"
+	"\t\ttally = zeroc\n"
+	"\t}\n"
+	"\trefractory 5 ms\n"
+	"\tmethod exact\n"
+	"}\n"
+	"\n"
+	"synapse Exc {\n"
+	"\tparam wexc = 1.62 * mV\n"
+	"\ton pre { post.gexc += wexc }\n"
+	"}\n"
+	"\n"
+	"synapse Inh {\n"
+	"\tparam winh = -9 * mV\n"
+	"\ton pre { post.ginh += winh }\n"
+	"}\n"
+	"\n"
+	"synapse Drive {\n"
+	"\tparam wdrive = 0.5 * mV\n"
+	"\ton pre { post.Iext += wdrive }\n"
+	"}\n"
+	"\n"
+	"network Lines {\n"
+	"\tpop P = Lif(40) { volt = Vreset + rand() * (Vt - Vreset) }\n"
+	"\tpop G = poisson(20, rate = 50 Hz)\n"
+	"\tlet E = P[0:32]\n"
+	"\tlet I = P[32:40]\n"
+	"\tconnect E -> P : Exc(p = 0.1)\n"
+	"\tconnect I -> P : Inh(p = 0.1)\n"
+	"\tconnect G -> P : Drive(p = 0.2)\n"
+	"\trecord P.spikes\n"
+	"\trun 10 ms\n"
+	"}\n";
+
+/* The statements of lines_model that write each variable (by their text,
+ * leading tabs dropped); must: some store has to map to it. */
+static const struct {
+	const char *var, *text;
+	int must;
+} writers[] = {
+	{ "volt", "taum dvolt/dt = gexc + ginh + Iext - (volt - El)", 1 },
+	{ "volt", "volt = Vreset", 1 },
+	{ "gexc", "taue dgexc/dt = -gexc", 1 },
+	{ "gexc", "on pre { post.gexc += wexc }", 1 },
+	{ "ginh", "taui dginh/dt = -ginh", 1 },
+	{ "ginh", "on pre { post.ginh += winh }", 1 },
+	{ "tally", "tally += 1", 1 },
+	{ "tally", "tally = zeroc", 1 },
+	{ "Iext", "on pre { post.Iext += wdrive }", 1 },
+	{ "volt", "state volt = Vreset, gexc = 0 mV, ginh = 0 mV, tally = 0", 0 },
+	{ "gexc", "state volt = Vreset, gexc = 0 mV, ginh = 0 mV, tally = 0", 0 },
+	{ "ginh", "state volt = Vreset, gexc = 0 mV, ginh = 0 mV, tally = 0", 0 },
+	{ "tally", "state volt = Vreset, gexc = 0 mV, ginh = 0 mV, tally = 0", 0 },
+	{ "volt", "pop P = Lif(40) { volt = Vreset + rand() * (Vt - Vreset) }", 0 },
+};
+static const char *const stored_vars[] = { "volt", "gexc", "ginh", "tally", "Iext" };
+
+/* 1-based line of lines_model whose text (without leading tabs) is s. */
+static long model_line(const char *s)
+{
+	long line = 1;
+	for (const char *p = lines_model; *p; line++) {
+		const char *q = p;
+		while (*q == '\t')
+			q++;
+		size_t len = strcspn(q, "\n");
+		if (len == strlen(s) && strncmp(q, s, len) == 0)
+			return line;
+		p = q + len + (q[len] == '\n');
+	}
+	ck_abort_msg("no line '%s' in lines_model", s);
+	return 0;
+}
+
+typedef struct {
+	char file[64];
+	long line;
+	unsigned long addr;
+} Row;
+
+typedef struct {
+	Row *r;
+	int n, cap;
+} Rows;
+
+/* The decoded line table of dir/obj (objdump --dwarf=decodedline): rows
+ * "FILE LINE ADDRESS ..."; headers and end-of-sequence rows do not parse. */
+static void read_rows(const char *dir, const char *obj, Rows *t)
+{
+	ck_assert_int_eq(e2e_run(dir, "objdump --dwarf=decodedline %s > %s.lines", obj, obj), 0);
+	char name[E2E_PATH];
+	e2e_fmt(name, sizeof name, "%s.lines", obj);
+	char *text = slurp(dir, name, NULL);
+	ck_assert_ptr_nonnull(text);
+	memset(t, 0, sizeof *t);
+	for (char *l = strtok(text, "\n"); l; l = strtok(NULL, "\n")) {
+		Row r;
+		char line[32], addr[32];
+		if (sscanf(l, "%63s %31s %31s", r.file, line, addr) != 3)
+			continue;
+		char *e1, *e2;
+		r.line = strtol(line, &e1, 10);
+		r.addr = strtoul(addr, &e2, 16);
+		if (*e1 || *e2 || !isdigit((unsigned char)line[0]) || !isdigit((unsigned char)addr[0]))
+			continue;
+		if (t->n == t->cap) {
+			t->cap = t->cap ? 2 * t->cap : 256;
+			t->r = realloc(t->r, (size_t)t->cap * sizeof *t->r);
+			ck_assert_ptr_nonnull(t->r);
+		}
+		t->r[t->n++] = r;
+	}
+	free(text);
+	ck_assert_msg(t->n > 0, "no rows in %s/%s.lines", dir, obj);
+}
+
+/* The row of t in force at address x: the last row with the greatest
+ * address <= x; NULL if none. */
+static const Row *covering(const Rows *t, unsigned long x)
+{
+	const Row *best = NULL;
+	for (int k = 0; k < t->n; k++)
+		if (t->r[k].addr <= x && (!best || t->r[k].addr >= best->addr))
+			best = &t->r[k];
+	return best;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+	return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+/* A line of the emitted model.c: its text, its line number in the copy
+ * without #line, the kernel (function) it belongs to. */
+typedef struct {
+	const char *text;
+	long sline;
+	int fn;            /* function index, -1 outside functions */
+} CLine;
+
+enum { MAXFN = 256, MAXF = 64 };
+
+typedef struct {
+	CLine *l;
+	int n;
+	long snn[MAXFN][MAXF];   /* the .snn lines each function's #line directives name */
+	int nsnn[MAXFN];
+} CText;
+
+static int is_fn_start(const char *l)
+{
+	size_t len = strlen(l);
+	while (len && (l[len - 1] == ' ' || l[len - 1] == '\t'))
+		len--;
+	return len && strchr(l, '(') && l[0] != '#' && l[0] != '}' && l[0] != ' ' &&
+	       l[0] != '\t' && l[0] != '/' && l[0] != '*' && l[len - 1] != ';' && l[len - 1] != '}';
+}
+
+/* Split text (modified) into lines and functions. */
+static void scan_c(char *text, CText *c)
+{
+	int cap = 1024, fn = -1, nfn = 0;
+	long sline = 0;
+	memset(c, 0, sizeof *c);
+	c->l = malloc((size_t)cap * sizeof *c->l);
+	for (char *p = text; *p;) {
+		char *e = strchr(p, '\n');
+		if (e)
+			*e = 0;
+		if (c->n == cap)
+			c->l = realloc(c->l, (size_t)(cap *= 2) * sizeof *c->l);
+		ck_assert_ptr_nonnull(c->l);
+		long n;
+		char file[E2E_PATH];
+		int directive = strncmp(p, "#line", 5) == 0;
+		if (!directive && fn < 0 && is_fn_start(p)) {
+			ck_assert(nfn < MAXFN);
+			fn = nfn++;
+		}
+		if (directive && fn >= 0 && sscanf(p, "#line %ld \"%511[^\"]\"", &n, file) == 2 &&
+		    ends_with(file, ".snn") && c->nsnn[fn] < MAXF)
+			c->snn[fn][c->nsnn[fn]++] = n;
+		if (!directive)
+			sline++;
+		c->l[c->n++] = (CLine){ p, directive ? 0 : sline, directive ? -1 : fn };
+		if (p[0] == '}')
+			fn = -1;
+		if (!e)
+			break;
+		p = e + 1;
+	}
+}
+
+/* The stores to var in the lines of kernels: lines[k] of c. */
+static int find_stores(const CText *c, const char *var, int *out, int max)
+{
+	char pat[256];
+	regex_t re;
+	snprintf(pat, sizeof pat,
+		 "(^|[^A-Za-z0-9_])[A-Za-z0-9_]*%s[A-Za-z0-9_]*[ \t]*\\[.*\\][ \t]*[-+*|&/]?=([^=]|$)",
+		 var);
+	ck_assert_int_eq(regcomp(&re, pat, REG_EXTENDED | REG_NOSUB), 0);
+	int n = 0;
+	for (int k = 0; k < c->n; k++) {
+		const CLine *l = &c->l[k];
+		if (l->fn < 0 || c->nsnn[l->fn] == 0 || regexec(&re, l->text, 0, NULL, 0) != 0)
+			continue;
+		ck_assert(n < max);
+		out[n++] = k;
+	}
+	regfree(&re);
+	return n;
+}
+
+/* May a store of var in function fn map to .snn line L? */
+static int allowed_line(const CText *c, int fn, const char *var, long L)
+{
+	int named = 0;
+	for (int k = 0; k < c->nsnn[fn]; k++)
+		named |= c->snn[fn][k] == L;
+	for (int k = 0; k < COUNT(writers); k++)
+		if (named && strcmp(writers[k].var, var) == 0 && model_line(writers[k].text) == L)
+			return 1;
+	return 0;
+}
+
+/* Check every address of the store on c->l[k] (of var); mark the writers hit. */
+static void check_store(const CText *c, int k, const char *var, const Rows *a, const Rows *b,
+			int *hit)
+{
+	const CLine *l = &c->l[k];
+	int naddr = 0;
+	for (int r = 0; r < b->n; r++) {
+		if (b->r[r].line != l->sline || !ends_with(b->r[r].file, "model.c"))
+			continue;
+		naddr++;
+		const Row *m = covering(a, b->r[r].addr);
+		ck_assert_msg(m && ends_with(m->file, ".snn") && allowed_line(c, l->fn, var, m->line),
+			      "the store '%s' (model.c without #line, line %ld; address 0x%lx) maps to "
+			      "%s:%ld, not to a statement that writes %s", l->text, l->sline,
+			      b->r[r].addr, m ? m->file : "nothing", m ? m->line : 0L, var);
+		for (int w = 0; w < COUNT(writers); w++)
+			if (strcmp(writers[w].var, var) == 0 && model_line(writers[w].text) == m->line)
+				hit[w] = 1;
+	}
+	ck_assert_msg(naddr > 0, "the store '%s' (line %ld) has no address", l->text, l->sline);
+}
+
+/* The include directory of the runtime: include/snnc beside the bin/ of
+ * $SNNC (the installed layout), else under $SNNC_ROOT. */
+static void runtime_include(char *buf, size_t len)
+{
+	char snnc[E2E_PATH];
+	e2e_fmt(snnc, sizeof snnc, "%s", e2e_snnc());
+	char *slash = strrchr(snnc, '/');
+	if (slash) {
+		*slash = 0;
+		slash = strrchr(snnc, '/');
+	}
+	if (slash) {
+		*slash = 0;
+		e2e_fmt(buf, len, "%s/include/snnc", snnc);
+		struct stat sb;
+		if (stat(buf, &sb) == 0)
+			return;
+	}
+	const char *root = getenv("SNNC_ROOT");
+	e2e_fmt(buf, len, "%s/include/snnc", root && *root ? root : ".");
+}
+
+START_TEST(test_line_table)
+{
+	char dir[E2E_PATH], inc[E2E_PATH];
+	e2e_tmpdir(dir, sizeof dir);
+	runtime_include(inc, sizeof inc);
+	e2e_write(dir, "lines.snn", lines_model);
+	ck_assert_int_eq(e2e_run(dir, "'%s' build lines.snn -o lines --emit-c a > build.log 2>&1",
+				 e2e_snnc()), 0);
+	ck_assert_int_eq(e2e_run(dir, "mkdir b && sed '/^#line/d' a/model.c > b/model.c"), 0);
+	for (const char *d = "a"; d; d = *d == 'a' ? "b" : NULL)
+		ck_assert_msg(e2e_run(dir, "cd %s && cc -std=c11 -O0 -g -c -I'%s' model.c -o model.o "
+				      "&& objcopy -O binary --only-section=.text model.o text.bin",
+				      d, inc) == 0, "cc -O0 -g -c %s/%s/model.c failed", dir, d);
+	ck_assert_msg(e2e_run(dir, "cmp -s a/text.bin b/text.bin") == 0,
+		      "%s: removing #line changed the machine code at -O0", dir);
+	Rows a, b;
+	read_rows(dir, "a/model.o", &a);
+	read_rows(dir, "b/model.o", &b);
+	char *text = slurp(dir, "a/model.c", NULL);
+	ck_assert_ptr_nonnull(text);
+	CText c;
+	scan_c(text, &c);
+	int hit[COUNT(writers)] = { 0 }, stores[256];
+	for (int v = 0; v < COUNT(stored_vars); v++) {
+		int n = find_stores(&c, stored_vars[v], stores, COUNT(stores));
+		for (int k = 0; k < n; k++)
+			check_store(&c, stores[k], stored_vars[v], &a, &b, hit);
+	}
+	for (int w = 0; w < COUNT(writers); w++)
+		ck_assert_msg(hit[w] || !writers[w].must,
+			      "no store of %s maps to line %ld of lines.snn (%s)", writers[w].var,
+			      model_line(writers[w].text), writers[w].text);
+	free(c.l);
+	free(text);
+	free(a.r);
+	free(b.r);
+	e2e_cleanup(dir);
+}
+END_TEST
+
 /*
  * Until the back-end redesign of issue 5 lands, the cases that fail on the
  * compiler of today (the random names, the fixtures marked fails_today,
@@ -816,5 +1310,16 @@ Suite *suite_backend(void)
 		if (all || !fixtures[k].fails_today)
 			tcase_add_loop_test(tc, test_fixture, k, k + 1);
 	suite_add_tcase(s, tc);
+	if (all) {
+		tc = tcase_create("lets");
+		tcase_set_timeout(tc, 60);
+		tcase_add_test(tc, test_let_chain);
+		tcase_add_test(tc, test_let_chain_rk4);
+		suite_add_tcase(s, tc);
+		tc = tcase_create("lines");
+		tcase_set_timeout(tc, 60);
+		tcase_add_test(tc, test_line_table);
+		suite_add_tcase(s, tc);
+	}
 	return s;
 }

@@ -591,6 +591,7 @@ typedef struct NetCtx {
 	Unit *u;
 	Network *net;
 	Vec *globals;
+	Vec *items;              /* NetItem*: every item of the network, in any order */
 } NetCtx;
 
 Model *find_model(Unit *u, const char *name)
@@ -615,6 +616,28 @@ static Conn *find_conn(Network *n, const char *name)
 		if (c->name && !strcmp(c->name, name))
 			return c;
 	return NULL;
+}
+
+/* Is `name` declared by an item of the network, wherever it stands, or
+ * already given to a connection? */
+static bool name_used(NetCtx *c, const char *name)
+{
+	VEC_EACH(NetItem *, it, c->items)
+		if ((it->kind == NI_POP || it->kind == NI_LET || it->kind == NI_CONNECT) && it->name &&
+		    !strcmp(it->name, name))
+			return true;
+	return find_conn(c->net, name) != NULL;
+}
+
+/* An unnamed connection is PRE_POST_K (K its index); a user's name wins:
+ * when the default is declared elsewhere in the network, _2, _3, ... follow. */
+static const char *default_conn_name(NetCtx *c, const Conn *cn)
+{
+	const char *base = arena_printf("%s_%s_%d", cn->pre.name, cn->post.name, cn->index);
+	const char *name = base;
+	for (int k = 2; name_used(c, name); k++)
+		name = arena_printf("%s_%d", base, k);
+	return name;
 }
 
 /* Populations, slices and connections share one namespace. */
@@ -1141,7 +1164,7 @@ static void connect_item(NetCtx *c, NetItem *it)
 			return;
 		cn->name = it->name;
 	} else {
-		cn->name = arena_printf("%s_%s_%d", cn->pre.name, cn->post.name, cn->index);
+		cn->name = default_conn_name(c, cn);
 	}
 	Model *pre = cn->pre.pop->model ? cn->pre.pop->model : generator_model(cn->pre.pop);
 	Model *post = cn->post.pop->model;
@@ -1304,7 +1327,7 @@ static Network *resolve_network(Unit *u, TopDecl *td)
 	n->conns = vec_new();
 	n->records = vec_new();
 	n->source = u->path;
-	NetCtx c = { .u = u, .net = n };
+	NetCtx c = { .u = u, .net = n, .items = td->members };
 	/* settings first: dt is needed by everything else */
 	VEC_EACH(NetItem *, it, td->members)
 		if (it->kind == NI_SETTING)

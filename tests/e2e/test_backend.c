@@ -1296,50 +1296,26 @@ START_TEST(test_line_table)
 }
 END_TEST
 
-/*
- * Until the back-end redesign of issue 5 lands, the cases that fail on the
- * compiler of today (the random networks, 7 of 11 of which fail today, the
- * fixtures marked fails_today, the let chains and the line table) are left
- * out of `make check` so that main stays green; SNNC_ISSUE5=1 in the
- * environment runs them (and shows that they fail today).  When the
- * redesign is merged, define ISSUE5_LANDED to 1 (or delete the switch) so
- * that they always run.
- */
-#ifndef ISSUE5_LANDED
-#define ISSUE5_LANDED 0
-#endif
-
-static int known_bugs(void)
-{
-	const char *s = getenv("SNNC_ISSUE5");
-	return ISSUE5_LANDED || (s && *s && strcmp(s, "0") != 0);
-}
-
 Suite *suite_backend(void)
 {
 	Suite *s = suite_create("backend");
-	int all = known_bugs();
 	TCase *tc = tcase_create("naming");
 	tcase_set_timeout(tc, 60);
-	tcase_add_loop_test(tc, test_naming, 0, all ? NNET : 1);
+	tcase_add_loop_test(tc, test_naming, 0, NNET);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("fixtures");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_fixture_list);
-	for (int k = 0; k < COUNT(fixtures); k++)
-		if (all || !fixtures[k].fails_today)
-			tcase_add_loop_test(tc, test_fixture, k, k + 1);
+	tcase_add_loop_test(tc, test_fixture, 0, COUNT(fixtures));
 	suite_add_tcase(s, tc);
-	if (all) {
-		tc = tcase_create("lets");
-		tcase_set_timeout(tc, 60);
-		tcase_add_test(tc, test_let_chain);
-		tcase_add_test(tc, test_let_chain_rk4);
-		suite_add_tcase(s, tc);
-		tc = tcase_create("lines");
-		tcase_set_timeout(tc, 60);
-		tcase_add_test(tc, test_line_table);
-		suite_add_tcase(s, tc);
-	}
+	tc = tcase_create("lets");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_let_chain);
+	tcase_add_test(tc, test_let_chain_rk4);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("lines");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_line_table);
+	suite_add_tcase(s, tc);
 	return s;
 }

@@ -12,6 +12,8 @@
  * Columns count UTF-8 code points from 1; the caret line copies the tabs of
  * the source line so the caret lands under the column in any tab width.
  * Broken invariants of the compiler go through die() (exit status 3).
+ * Control bytes in a path, a message or the echoed line are printed as
+ * \xHH (put_clean).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +23,7 @@
 static FILE *out;
 static int nerrors;
 
-static struct Seen *seen;
+static Map *seen;     /* errors already shown (below) */
 
 void diag_set_stream(FILE *f)
 {
@@ -52,6 +54,30 @@ static const char *line_start(const SrcFile *f, int line)
 	return p;
 }
 
+/* Control bytes (< 0x20, 0x7f) never reach the terminal as they are: a
+ * model could otherwise clear the screen or retitle the window of whoever
+ * checks it.  They are shown as \xHH (tab kept in the source line). */
+static bool is_control(unsigned char c, bool keep_tab)
+{
+	return (c < 0x20 && !(keep_tab && c == '\t')) || c == 0x7f;
+}
+
+static void put_clean(FILE *o, const char *s, size_t n, bool keep_tab)
+{
+	for (size_t k = 0; k < n; k++) {
+		unsigned char c = (unsigned char)s[k];
+		if (is_control(c, keep_tab))
+			fprintf(o, "\\x%02x", c);
+		else
+			fputc(c, o);
+	}
+}
+
+static void put_str(FILE *o, const char *s)
+{
+	put_clean(o, s, strlen(s), false);
+}
+
 /* The source line and the caret line under column loc.first_column. */
 static void show_source(FILE *o, Loc loc)
 {
@@ -67,12 +93,14 @@ static void show_source(FILE *o, Loc loc)
 	size_t n = (size_t)(eol - p);
 	if (n && p[n - 1] == '\r')
 		n--;
-	fprintf(o, "%.*s\n", (int)n, p);
+	put_clean(o, p, n, true);
+	fputc('\n', o);
 	int col = 1;
 	for (const char *q = p; q < p + n && col < loc.first_column; q++) {
 		if (((unsigned char)*q & 0xC0) == 0x80)
 			continue;          /* UTF-8 continuation byte: same column */
-		fputc(*q == '\t' ? '\t' : ' ', o);
+		/* as wide as put_clean printed it */
+		fputs(*q == '\t' ? "\t" : is_control((unsigned char)*q, true) ? "    " : " ", o);
 		col++;
 	}
 	for (; col < loc.first_column; col++)
@@ -83,11 +111,13 @@ static void show_source(FILE *o, Loc loc)
 static void report_text(Loc loc, const char *kind, const char *msg)
 {
 	FILE *o = stream();
-	if (loc.file)
-		fprintf(o, "%s:%d:%d: %s: ", loc.file->path, loc.first_line, loc.first_column, kind);
-	else
+	if (loc.file) {
+		put_str(o, loc.file->path);
+		fprintf(o, ":%d:%d: %s: ", loc.first_line, loc.first_column, kind);
+	} else {
 		fprintf(o, "%s: ", kind);
-	fputs(msg, o);
+	}
+	put_str(o, msg);
 	fputc('\n', o);
 	show_source(o, loc);
 	fflush(o);
@@ -95,36 +125,25 @@ static void report_text(Loc loc, const char *kind, const char *msg)
 
 static void report(Loc loc, const char *kind, const char *fmt, va_list ap)
 {
-	FILE *o = stream();
-	if (loc.file)
-		fprintf(o, "%s:%d:%d: %s: ", loc.file->path, loc.first_line, loc.first_column, kind);
-	else
-		fprintf(o, "%s: ", kind);
-	vfprintf(o, fmt, ap);
-	fputc('\n', o);
-	show_source(o, loc);
-	fflush(o);
+	char msg[1024];
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	report_text(loc, kind, msg);
 }
 
 /* An error reported twice at one place (a synapse's statement checked for
  * its template and for each connection) is shown once, with its notes. */
-typedef struct Seen {
-	const SrcFile *file;
-	int line, col;
-	char *msg;
-	struct Seen *next;
-} Seen;
 static bool suppressing;
 
+/* Keyed by file, line, column and text (a map: many errors stay linear). */
 static bool seen_before(Loc loc, const char *msg)
 {
-	for (Seen *s = seen; s; s = s->next)
-		if (s->file == loc.file && s->line == loc.first_line && s->col == loc.first_column &&
-		    !strcmp(s->msg, msg))
-			return true;
-	Seen *s = arena_alloc(sizeof *s);
-	*s = (Seen){ loc.file, loc.first_line, loc.first_column, arena_strdup(msg), seen };
-	seen = s;
+	char *key = arena_printf("%p:%d:%d:%s", (const void *)loc.file, loc.first_line,
+				 loc.first_column, msg);
+	if (!seen)
+		seen = map_new();
+	if (map_get(seen, key))
+		return true;
+	map_put(seen, key, key);
 	return false;
 }
 
@@ -156,8 +175,11 @@ void error_file(const char *path, const char *fmt, ...)
 	FILE *o = stream();
 	va_list ap;
 	va_start(ap, fmt);
-	fprintf(o, "%s: error: ", path);
-	vfprintf(o, fmt, ap);
+	char msg[1024];
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	put_str(o, path);
+	fputs(": error: ", o);
+	put_str(o, msg);
 	fputc('\n', o);
 	fflush(o);
 	va_end(ap);
@@ -169,8 +191,10 @@ _Noreturn void die(const char *fmt, ...)
 	va_list ap;
 	va_start(ap, fmt);
 	fflush(stdout);
+	char msg[1024];
+	vsnprintf(msg, sizeof msg, fmt, ap);
 	fputs("snnc: internal error: ", stderr);
-	vfprintf(stderr, fmt, ap);
+	put_str(stderr, msg);
 	fputc('\n', stderr);
 	va_end(ap);
 	exit(3);

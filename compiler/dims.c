@@ -34,17 +34,24 @@ static Dim infer(Expr *e);
 
 /* ---- unknown dimensions and errors */
 
+/* The "unknown, already reported" dimension is a dedicated poisoned value,
+ * not NaN: a NaN exponent (from `x^(0/0)`) is a mistake to report, and the
+ * runtime's comparison would take NaN as equal to everything.  The marker
+ * lies far outside the exponents check() lets through, and arithmetic never
+ * meets it (every operation tests is_unknown first). */
+#define POISON 0x1p1000
+
 static Dim unknown(void)
 {
 	Dim d;
 	for (int k = 0; k < SNN_NDIM; k++)
-		d.e[k] = NAN;
+		d.e[k] = POISON;
 	return d;
 }
 
 static bool is_unknown(Dim d)
 {
-	return isnan(d.e[0]);
+	return d.e[0] == POISON;
 }
 
 static bool is_one(Dim d)
@@ -131,6 +138,27 @@ static Dim same(Loc loc, const char *left, Expr *a, Dim da, const char *right, E
 	return unknown();
 }
 
+/* A computed dimension: every exponent finite and at most DIM_MAX_EXP in
+ * magnitude, else an error here (the unit code prints exponents as int). */
+static Dim checked(Loc loc, Dim d)
+{
+	if (is_unknown(d) || dim_valid(d))
+		return d;
+	dim_error(loc, "dimension out of range: exponents of units must be finite and at "
+		  "most %d in magnitude", DIM_MAX_EXP);
+	return unknown();
+}
+
+static Dim mul(Loc loc, Dim a, Dim b)
+{
+	return is_unknown(a) || is_unknown(b) ? unknown() : checked(loc, snn_dim_mul(a, b));
+}
+
+static Dim dvd(Loc loc, Dim a, Dim b)
+{
+	return is_unknown(a) || is_unknown(b) ? unknown() : checked(loc, snn_dim_div(a, b));
+}
+
 static Dim sides(Loc loc, Expr *a, Dim da, Expr *b, Dim db)
 {
 	return same(loc, "left side", a, da, "right side", b, db);
@@ -180,20 +208,10 @@ static Dim decl_dim(Var *v)
 	return DIM_ONE;
 }
 
-static bool is_visiting(Var *v)
-{
-	VEC_EACH(Var *, w, visiting)
-		if (w == v)
-			return true;
-	return false;
-}
-
 /* The chain of a let cycle that starts and ends at v (on the stack). */
 static void cycle_note(Var *v)
 {
-	int k = 0;
-	while (k < visiting->n && visiting->items[k] != v)
-		k++;
+	int k = v->visit - 1;
 	if (k + 1 >= visiting->n)
 		return;
 	char *chain = arena_strdup(v->name);
@@ -204,6 +222,100 @@ static void cycle_note(Var *v)
 	note_at(next->loc, "the cycle is %s", chain);
 }
 
+/* ---- the order of inference
+ *
+ * A variable's dimension comes from the expression its declaration gives
+ * (dim_source).  The variables that expression reads are inferred first,
+ * deepest first, with an explicit stack (`visiting`, each var's position in
+ * Var.visit): the C stack stays as deep as one expression however long a
+ * chain of lets or params is.  A var met again while on the stack is a
+ * cycle, reported by var_dim.  Lets also get their nesting depth
+ * (Var.let_depth: 1 + the deepest let they read); more than LET_MAX_DEPTH
+ * is "model too deep to compile". */
+
+static Expr *dim_source(const Var *v)
+{
+	if (!v->decl || v->kind == VK_BUILTIN || v->kind == VK_UNIT)
+		return NULL;
+	if (v->kind != VK_LET && v->decl->annot)
+		return NULL;              /* an annotation names units only */
+	return v->decl->init;
+}
+
+/* The vars an expression reads (its depth is bounded: EXPR_MAX_DEPTH). */
+static void collect_vars(const Expr *e, Vec *out)
+{
+	if (!e)
+		return;
+	if (e->var && (e->kind == EX_NAME || e->kind == EX_MEMBER || e->kind == EX_DERIV))
+		vec_push(out, e->var);
+	collect_vars(e->a, out);
+	collect_vars(e->b, out);
+	collect_vars(e->c, out);
+	VEC_EACH(const Expr *, x, e->args)
+		collect_vars(x, out);
+}
+
+typedef struct {
+	Var *v;
+	Vec *deps;       /* Var* read by v's declaration */
+	int next;        /* deps[next] is the next to visit */
+} Frame;
+
+static Frame *enter(Var *v)
+{
+	Frame *f = arena_alloc(sizeof *f);
+	f->v = v;
+	f->deps = vec_new();
+	collect_vars(dim_source(v), f->deps);
+	vec_push(visiting, v);
+	v->visit = visiting->n;
+	return f;
+}
+
+static void let_depth(Frame *f)
+{
+	int deepest = 0;
+	VEC_EACH(Var *, w, f->deps)
+		if (w->kind == VK_LET && w->let_depth > deepest)
+			deepest = w->let_depth;
+	f->v->let_depth = deepest + 1;
+	if (f->v->let_depth == LET_MAX_DEPTH + 1)
+		dim_error(f->v->loc, "model too deep to compile: let '%s' ends a chain of more "
+			  "than %d nested lets", f->v->name, LET_MAX_DEPTH);
+}
+
+/* v's dimension (all its sources' first), with v on the stack while its
+ * own expression is inferred. */
+static void leave(Frame *f)
+{
+	Var *v = f->v;
+	Dim d = v->kind == VK_BUILTIN ? builtin_dim(v->builtin) : decl_dim(v);
+	if (v->kind == VK_LET)
+		let_depth(f);
+	visiting->n--;
+	v->visit = 0;
+	v->dim = d;
+	v->dim_known = true;
+}
+
+static void infer_in_order(Var *root)
+{
+	Vec *stack = vec_new();        /* Frame* */
+	vec_push(stack, enter(root));
+	while (stack->n) {
+		Frame *f = stack->items[stack->n - 1];
+		if (f->next < f->deps->n) {
+			Var *w = f->deps->items[f->next++];
+			if (!w->dim_known && !w->visit && w->kind != VK_UNIT)
+				vec_push(stack, enter(w));
+			continue;
+		}
+		leave(f);
+		stack->n--;
+	}
+}
+
 static Dim var_dim(Var *v)
 {
 	if (v->dim_known)
@@ -212,19 +324,15 @@ static Dim var_dim(Var *v)
 		const snn_unit *u = snn_unit_find(v->name);
 		return u ? u->dim : unknown();
 	}
-	if (is_visiting(v)) {
+	if (v->visit) {
 		if (v->kind == VK_LET && dim_error(v->loc, "let '%s' depends on itself", v->name))
 			cycle_note(v);
 		else if (v->kind != VK_LET)
 			dim_error(v->loc, "initial value of '%s' depends on itself", v->name);
 		return unknown();
 	}
-	vec_push(visiting, v);
-	Dim d = v->kind == VK_BUILTIN ? builtin_dim(v->builtin) : decl_dim(v);
-	visiting->n--;
-	v->dim = d;
-	v->dim_known = true;
-	return d;
+	infer_in_order(v);
+	return v->dim;
 }
 
 /* ---- expressions */
@@ -245,7 +353,12 @@ static Dim power(Loc loc, Dim base, Expr *expo, Dim de)
 		dim_error(expo->loc, "exponent of a dimensioned base must be a constant");
 		return unknown();
 	}
-	return snn_dim_pow(base, n);
+	if (!isfinite(n) || fabs(n) > DIM_MAX_EXP) {
+		dim_error(expo->loc, "exponent of a dimensioned base must be finite and at most %d "
+			  "in magnitude, got %s", DIM_MAX_EXP, num_str(n));
+		return unknown();
+	}
+	return checked(loc, snn_dim_pow(base, n));
 }
 
 static Dim infer_binary(Expr *e)
@@ -255,9 +368,9 @@ static Dim infer_binary(Expr *e)
 	case OP_ADD: case OP_SUB:
 		return sides(e->loc, e->a, a, e->b, b);
 	case OP_MUL:
-		return snn_dim_mul(a, b);
+		return mul(e->loc, a, b);
 	case OP_DIV:
-		return snn_dim_div(a, b);
+		return dvd(e->loc, a, b);
 	case OP_POW:
 		return power(e->loc, a, e->b, b);
 	case OP_LT: case OP_GT: case OP_LE: case OP_GE: case OP_EQ: case OP_NE:
@@ -324,11 +437,11 @@ static Dim infer_call(Expr *e)
 	case DR_SIGN: case DR_RAND:
 		return DIM_ONE;
 	case DR_SQRT:
-		return snn_dim_pow(d[0], 0.5);
+		return is_unknown(d[0]) ? d[0] : snn_dim_pow(d[0], 0.5);
 	case DR_POW:
 		return power(e->loc, d[0], args[1], d[1]);
 	case DR_GRAD:
-		return snn_dim_div(d[0], d[1]);
+		return dvd(e->loc, d[0], d[1]);
 	}
 	return unknown();
 }
@@ -356,7 +469,7 @@ static Dim infer(Expr *e)
 	case EX_NAME:
 		return set(e, name_dim(e));
 	case EX_DERIV:
-		return set(e, e->var ? snn_dim_div(var_dim(e->var), DIM_TIME) : unknown());
+		return set(e, e->var ? dvd(e->loc, var_dim(e->var), DIM_TIME) : unknown());
 	case EX_MEMBER:
 		return set(e, e->var ? var_dim(e->var) : unknown());
 	case EX_UNARY: {
@@ -435,7 +548,7 @@ static void check_var(Var *v)
 static void check_ode(Var *x, Member *m)
 {
 	Dim c = m->coef ? infer(m->coef) : DIM_ONE;
-	Dim left = snn_dim_div(snn_dim_mul(c, var_dim(x)), DIM_TIME);
+	Dim left = dvd(m->loc, mul(m->loc, c, var_dim(x)), DIM_TIME);
 	Dim right = infer(m->value);
 	sides(m->loc, NULL, left, m->value, right);
 }

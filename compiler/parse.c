@@ -8,7 +8,9 @@
  * the returned Program.  Each file is read once per parse, identified by its
  * realpath: importing it again adds nothing; importing a file that is still
  * being parsed (a cycle) is an error at the import, and so is importing a
- * file that holds a network.
+ * file that holds a network.  Only regular files of at most SNNC_MAX_FILE
+ * bytes are read (read_file): not /dev/zero, not a FIFO.  A leading UTF-8
+ * byte order mark is skipped.
  */
 #include <errno.h>
 #include <limits.h>
@@ -83,7 +85,7 @@ static void expand_import(Session *s, const TopDecl *imp, Vec *out)
 	size_t len;
 	char *text = read_file(path, &len);
 	if (!text) {
-		error_at(imp->loc, "cannot import \"%s\": %s", imp->name, strerror(errno));
+		error_at(imp->loc, "cannot import \"%s\": %s", imp->name, read_file_error());
 		return;
 	}
 	Program *p = parse_source(s, path, text, len);
@@ -101,6 +103,12 @@ static void expand_import(Session *s, const TopDecl *imp, Vec *out)
 
 static Program *parse_source(Session *s, const char *path, const char *text, size_t len)
 {
+	/* A UTF-8 byte order mark (editors on Windows write one) is not part
+	 * of the text: skipped, so columns count from after it. */
+	if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3)) {
+		text += 3;
+		len -= 3;
+	}
 	SrcFile *f = arena_alloc(sizeof(SrcFile));
 	f->path = arena_strdup(path);
 	f->text = text;
@@ -136,7 +144,7 @@ Program *parse_file(const char *path)
 	size_t len;
 	char *text = read_file(path, &len);
 	if (!text) {
-		error_file(path, "cannot read file: %s", strerror(errno));
+		error_file(path, "cannot read file: %s", read_file_error());
 		return NULL;
 	}
 	return parse_top(path, text, len);

@@ -70,6 +70,8 @@ static Var *builtin_var(Model *m, Vec *cache, Builtin b)
 
 Var *model_var(const Model *m, const char *name)
 {
+	if (m->var_map)
+		return map_get(m->var_map, name);
 	VEC_EACH(Var *, v, m->vars)
 		if (!strcmp(v->name, name))
 			return v;
@@ -352,6 +354,7 @@ static void declare(Scope *s, Decl *d, VarKind k)
 	v->decl = d;
 	v->index = m->vars->n;
 	vec_push(m->vars, v);
+	map_put(m->var_map, v->name, v);
 }
 
 static VarKind member_var_kind(MemberKind k)
@@ -580,6 +583,7 @@ static Model *resolve_model(TopDecl *td, Model *pre, Model *post, bool template_
 	m->loc = td->loc;
 	m->decl = td;
 	m->vars = vec_new();
+	m->var_map = map_new();
 	m->odes = vec_new();
 	m->on_tick = vec_new();
 	m->on_pre = vec_new();
@@ -608,6 +612,8 @@ typedef struct NetCtx {
 
 Model *find_model(Unit *u, const char *name)
 {
+	if (u->model_map)
+		return map_get(u->model_map, name);
 	VEC_EACH(Model *, m, u->models)
 		if (!strcmp(m->name, name))
 			return m;
@@ -616,18 +622,18 @@ Model *find_model(Unit *u, const char *name)
 
 static Group *find_group(Network *n, const char *name)
 {
-	VEC_EACH(Group *, g, n->groups)
-		if (!strcmp(g->name, name))
-			return g;
-	return NULL;
+	return map_get(n->group_map, name);
 }
 
 static Conn *find_conn(Network *n, const char *name)
 {
-	VEC_EACH(Conn *, c, n->conns)
-		if (c->name && !strcmp(c->name, name))
-			return c;
-	return NULL;
+	return map_get(n->conn_map, name);
+}
+
+static void add_group(Network *n, Group *g)
+{
+	vec_push(n->groups, g);
+	map_put(n->group_map, g->name, g);
 }
 
 /* Populations, slices and connections share one namespace. */
@@ -743,9 +749,19 @@ static void setting(NetCtx *c, NetItem *it)
 	}
 }
 
-/* Resolve `name = value` inits of a pop or connection in its model's scope. */
-/* Does a value differ from element to element (so cannot set a param)? */
-static bool per_element_value(const Expr *e)
+/* Does a value differ from element to element (so cannot set a param)?
+ * It does if it reads, directly or through lets, a state, an input, a
+ * per-element built-in (t, i, t_last, spiked, xi), pre./post. or rand().
+ * A let's answer is computed once (Var.per_elem), the lets it reads first,
+ * with an explicit stack: a chain of any length is followed to its end
+ * (a let in a cycle counts as not per element; dims.c reports the cycle). */
+static bool is_let_var(const Var *v)
+{
+	return v && v->kind == VK_LET && v->decl && v->decl->init;
+}
+
+/* The answer for e itself, lets read as their memo (3: yes). */
+static bool per_element_here(const Expr *e)
 {
 	if (!e)
 		return false;
@@ -757,21 +773,50 @@ static bool per_element_value(const Expr *e)
 	    (e->var->kind == VK_STATE || e->var->kind == VK_INPUT ||
 	     (e->var->kind == VK_BUILTIN && e->var->builtin != BI_DT && e->var->builtin != BI_N)))
 		return true;
-	if (e->kind == EX_NAME && e->var && e->var->kind == VK_LET) {
-		static int lets;         /* a cycle of lets is reported by dims.c */
-		if (lets > 100)
-			return false;
-		lets++;
-		bool r = per_element_value(e->var->decl->init);
-		lets--;
-		return r;
-	}
-	if (per_element_value(e->a) || per_element_value(e->b) || per_element_value(e->c))
+	if (e->kind == EX_NAME && is_let_var(e->var))
+		return e->var->per_elem == 3;
+	if (per_element_here(e->a) || per_element_here(e->b) || per_element_here(e->c))
 		return true;
 	VEC_EACH(Expr *, a, e->args)
-		if (per_element_value(a))
+		if (per_element_here(a))
 			return true;
 	return false;
+}
+
+/* A let read by e whose answer is not known yet, or NULL. */
+static Var *unknown_let(const Expr *e)
+{
+	if (!e)
+		return NULL;
+	if (e->kind == EX_NAME && is_let_var(e->var) && e->var->per_elem == 0)
+		return e->var;
+	Var *v = unknown_let(e->a);
+	v = v ? v : unknown_let(e->b);
+	v = v ? v : unknown_let(e->c);
+	VEC_EACH(Expr *, a, e->args)
+		v = v ? v : unknown_let(a);
+	return v;
+}
+
+static bool per_element_value(const Expr *e)
+{
+	Vec *stack = vec_new();
+	for (Var *v = unknown_let(e); v; v = unknown_let(e)) {
+		v->per_elem = 1;
+		vec_push(stack, v);
+		while (stack->n) {
+			Var *top = stack->items[stack->n - 1];
+			Var *w = unknown_let(top->decl->init);
+			if (w) {
+				w->per_elem = 1;
+				vec_push(stack, w);
+				continue;
+			}
+			top->per_elem = per_element_here(top->decl->init) ? 3 : 2;
+			stack->n--;
+		}
+	}
+	return per_element_here(e);
 }
 
 /* Resolve `name = value` (an initial value or a param override) of a pop or
@@ -939,7 +984,7 @@ static void pop_item(NetCtx *c, NetItem *it)
 	vec_push(c->net->pops, p);
 	Group *g = arena_alloc(sizeof *g);
 	*g = (Group){ .name = p->name, .pop = p, .lo = 0, .hi = -1, .loc = it->loc };
-	vec_push(c->net->groups, g);
+	add_group(c->net, g);
 
 	Expr *call = it->value;
 	if (!call || call->kind != EX_CALL) {
@@ -1047,7 +1092,7 @@ static void let_item(NetCtx *c, NetItem *it)
 	Group *ng = arena_alloc(sizeof *ng);
 	*ng = g;
 	ng->name = it->name;
-	vec_push(c->net->groups, ng);
+	add_group(c->net, ng);
 }
 
 /* A pseudo neuron model for generators: they have t_last and spiked. */
@@ -1164,6 +1209,8 @@ static void connect_item(NetCtx *c, NetItem *it)
 	}
 	cn->syn = resolve_model(tm->decl, pre, post, false);
 	vec_push(c->net->conns, cn);
+	if (!find_conn(c->net, cn->name))       /* the first of a name, as a list search found */
+		map_put(c->net->conn_map, cn->name, cn);
 	Vec *builtins = vec_new();
 	VEC_EACH(Expr *, a, call->args) {
 		if (a->kind == EX_ARG)
@@ -1316,6 +1363,8 @@ static Network *resolve_network(Unit *u, TopDecl *td)
 	n->groups = vec_new();
 	n->conns = vec_new();
 	n->records = vec_new();
+	n->group_map = map_new();
+	n->conn_map = map_new();
 	n->source = u->path;
 	NetCtx c = { .u = u, .net = n };
 	/* settings first: dt is needed by everything else */
@@ -1342,6 +1391,7 @@ Unit *resolve(Program *p, const char *path)
 	Unit *u = arena_alloc(sizeof *u);
 	u->prog = p;
 	u->models = vec_new();
+	u->model_map = map_new();
 	u->path = path;
 	TopDecl *net = NULL;
 	VEC_EACH(TopDecl *, td, p->decls) {
@@ -1361,7 +1411,9 @@ Unit *resolve(Program *p, const char *path)
 			note_at(old->decl->name_loc, "previous definition is here");
 			continue;
 		}
-		vec_push(u->models, resolve_model(td, NULL, NULL, true));
+		Model *m = resolve_model(td, NULL, NULL, true);
+		vec_push(u->models, m);
+		map_put(u->model_map, m->name, m);
 	}
 	if (net)
 		u->net = resolve_network(u, net);

@@ -31,6 +31,8 @@ void *arena_alloc(size_t n);                 /* zeroed, never NULL */
 char *arena_strdup(const char *s);
 char *arena_strndup(const char *s, size_t n);
 char *arena_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A number for messages: %g, or "NaN", "inf", "-inf" (not "-nan"). */
+const char *num_str(double v);
 
 typedef struct {
 	void **items;
@@ -42,8 +44,18 @@ void vec_push(Vec *v, void *item);
 	for (int x##_i = 0; (vec) && x##_i < (vec)->n; x##_i++) \
 		for (T x = (T)(vec)->items[x##_i]; x; x = NULL)
 
-/* Read a whole file; NULL if it cannot be read. */
+/* Maps from strings (keys are not copied) to pointers; NULL: absent. */
+typedef struct Map Map;
+Map *map_new(void);
+void *map_get(const Map *m, const char *key);   /* m may be NULL */
+void map_put(Map *m, const char *key, void *val);
+
+/* Source files larger than this are refused (a model is text). */
+#define SNNC_MAX_FILE (64 << 20)
+/* Read a whole regular file; NULL if it cannot be read, is not a regular
+ * file or is larger than SNNC_MAX_FILE: read_file_error() says why. */
 char *read_file(const char *path, size_t *len);
+const char *read_file_error(void);
 
 /* ---------------------------------------------------------------- diag.c */
 typedef struct SrcFile {
@@ -248,7 +260,11 @@ Program *parse_string(const char *path, const char *text);
  * (runtime/units.def), so `--set` at run time reads the same units. */
 typedef snn_dim Dim;
 extern const Dim DIM_ONE, DIM_TIME, DIM_VOLT;
-bool dim_eq(Dim a, Dim b);
+/* Exponents of a valid dimension are finite and at most this in magnitude
+ * (`(1 mV)^1e10` is refused where it is written). */
+#define DIM_MAX_EXP 1000
+bool dim_valid(Dim d);
+bool dim_eq(Dim a, Dim b);                    /* false if either is not valid */
 const char *dim_str(Dim d);                   /* arena string, "volt/second" */
 
 /* ---------------------------------------------------------------- builtins
@@ -291,7 +307,16 @@ typedef struct Var {
 	bool assigned;         /* assigned by some statement */
 	const char *cname;     /* C identifier (mangled) */
 	double unit_factor;    /* VK_UNIT */
+	/* set by dims: */
+	int visit;             /* 1 + position on dims' inference stack; 0 when off it */
+	int let_depth;         /* VK_LET: longest chain of lets it reads, itself included */
+	/* set by resolve: */
+	signed char per_elem;  /* VK_LET: 0 not yet known, 1 being computed, 2 no, 3 yes */
 } Var;
+
+/* Lets nest at most this deep (a chain of lets each reading the previous);
+ * deeper is "model too deep to compile" at the let (dims.c). */
+#define LET_MAX_DEPTH 10000
 
 typedef struct Model {
 	const char *name;
@@ -305,6 +330,7 @@ typedef struct Model {
 	Expr *refractory;
 	const char *method;    /* NULL: the network's */
 	Loc method_loc;
+	Map *var_map;          /* name -> Var* of vars (resolve) */
 	int nsites;            /* number of rand()/randn()/xi draw sites */
 	bool uses_xi;
 	struct Lowered *low;   /* set by lower */
@@ -385,12 +411,14 @@ typedef struct Network {
 	int64_t batch;
 	double duration;
 	Vec *pops, *groups, *conns, *records;   /* Pop*, Group*, Conn*, Record* */
+	Map *group_map, *conn_map;   /* name -> Group*, Conn* */
 	const char *source;    /* the model file's path */
 } Network;
 
 typedef struct Unit {
 	Program *prog;
 	Vec *models;           /* Model* */
+	Map *model_map;        /* name -> Model* */
 	Network *net;          /* NULL for a library */
 	const char *path;
 } Unit;

@@ -518,13 +518,30 @@ static void check_stmts(Vec *body)
 	}
 }
 
-/* A constant time must not be negative (expressions are left to run time). */
-static void not_negative(Expr *e, const char *what)
+/* A constant time (a delay, a refractory period) is checked as a double
+ * before anything converts it to steps: finite, not negative, and at most
+ * max_steps steps of the network's dt (dt = 0: a library, no network).
+ * Expressions that are not constant are left to run time. */
+static double net_dt;
+
+static void time_steps(Expr *e, const char *what, double max_steps)
 {
 	double v;
 	Dim d;
-	if (const_eval(e, &v, &d) && v < 0)
+	if (!const_eval(e, &v, &d) || !dim_eq(d, DIM_TIME))
+		return;
+	if (!isfinite(v)) {
+		dim_error(e->loc, "%s must be finite, got %s", what, num_str(v));
+		return;
+	}
+	if (v < 0) {
 		dim_error(e->loc, "%s must not be negative, got %g ms", what, v * 1e3);
+		return;
+	}
+	double steps = net_dt > 0 ? floor(v / net_dt + 0.5) : 0;
+	if (steps > max_steps)
+		dim_error(e->loc, "%s of %g s is %.4g steps of dt = %g ms: at most %.0f steps",
+			  what, v, steps, net_dt * 1e3, max_steps);
 }
 
 /* An annotated declaration's initial value must match the annotation. */
@@ -568,7 +585,9 @@ static void check_model(Model *m)
 		infer(m->spike);
 	if (m->refractory) {
 		expect(m->refractory, DIM_TIME, "refractory period");
-		not_negative(m->refractory, "refractory period");
+		/* refractoriness counts steps in int32 relative to a base moved
+		 * every 2^30 steps (DESIGN.md) */
+		time_steps(m->refractory, "refractory period", 1 << 30);
 	}
 }
 
@@ -612,7 +631,7 @@ static void check_conn(Conn *c)
 		expect(c->p, DIM_ONE, "connection probability p");
 	if (c->delay) {
 		expect(c->delay, DIM_TIME, "delay");
-		not_negative(c->delay, "delay");
+		time_steps(c->delay, "delay", INT32_MAX - 1);     /* a ring of D + 1 slots */
 	}
 }
 
@@ -621,6 +640,7 @@ bool check_dims(Unit *u)
 	reports = vec_new();
 	visiting = vec_new();
 	failed = false;
+	net_dt = u->net ? u->net->dt : 0;
 	VEC_EACH(Model *, m, u->models)
 		check_model(m);
 	if (u->net) {

@@ -648,6 +648,47 @@ static bool name_taken(NetCtx *c, const char *name, Loc loc)
 	return true;
 }
 
+/* A named argument or setting met before: "given twice", a note at the
+ * first; else remembered in seen.  A bare name (one_to_one) counts too. */
+static bool given_twice(Map *seen, const char *name, Loc loc)
+{
+	Loc *first = map_get(seen, name);
+	if (first) {
+		error_at(loc, "'%s' is given twice", name);
+		note_at(*first, "the first '%s' is here", name);
+		return true;
+	}
+	first = arena_alloc(sizeof *first);
+	*first = loc;
+	map_put(seen, name, first);
+	return false;
+}
+
+static const char *arg_name(const Expr *a)
+{
+	return a->kind == EX_ARG || a->kind == EX_NAME ? a->name : NULL;
+}
+
+/* Report every argument of a call (after the first `skip`) given twice. */
+static void duplicate_args(Expr *call, int skip, Map *seen)
+{
+	VEC_EACH(Expr *, a, call->args)
+		if (a_i >= skip && arg_name(a))
+			given_twice(seen, a->name, a->loc);
+}
+
+/* The most steps a run (or a sampling period) may count: its stamps
+ * (n+1)*dt are doubles, exact up to 2^53 steps. */
+#define MAX_RUN_STEPS 9007199254740992.0
+
+static void check_steps(Loc loc, const char *what, double v, double dt)
+{
+	double steps = floor(v / dt + 0.5);
+	if (steps > MAX_RUN_STEPS)
+		error_at(loc, "%s of %g s is %.4g steps of dt = %g ms: more than 2^53 steps, "
+			 "the most a simulation can count", what, v, steps, dt * 1e3);
+}
+
 /* A constant of a given dimension: sizes, dt, durations, periods. */
 static bool eval_dim(Expr *e, Dim want, const char *what, double *out)
 {
@@ -668,7 +709,7 @@ static bool eval_dim(Expr *e, Dim want, const char *what, double *out)
 		return false;
 	}
 	if (!isfinite(v)) {
-		error_at(e->loc, "%s must be finite, got %g", what, v);
+		error_at(e->loc, "%s must be finite, got %s", what, num_str(v));
 		return false;
 	}
 	*out = v;
@@ -718,7 +759,8 @@ static void setting(NetCtx *c, NetItem *it)
 		if (eval_dim(e, DIM_TIME, "dt", &v)) {
 			if (!(v > 0))
 				error_at(e->loc, "dt must be a positive time");
-			n->dt = v;
+			else
+				n->dt = v;
 		}
 	} else if (!strcmp(k, "method")) {
 		if (e->kind != EX_NAME)
@@ -869,7 +911,7 @@ static bool gen_const(Expr *e, Dim want, const char *what, double *out)
 		return false;
 	}
 	if (!isfinite(*out)) {
-		error_at(e->loc, "%s must be finite, got %g", what, *out);
+		error_at(e->loc, "%s must be finite, got %s", what, num_str(*out));
 		return false;
 	}
 	return dim_eq(d, want);
@@ -920,6 +962,7 @@ static void check_generator_args(Expr *call, const char **allowed)
 static void generator(NetCtx *c, Pop *p, Expr *call)
 {
 	Vec *args = call->args;
+	duplicate_args(call, 1, map_new());
 	if (!strcmp(call->name, "from_file")) {
 		p->kind = POP_FROM_FILE;
 		Expr *path = args && args->n ? args->items[0] : NULL;
@@ -1021,6 +1064,7 @@ static void pop_item(NetCtx *c, NetItem *it)
 	else
 		eval_int(n, "a population size", 1, INT32_MAX, &p->n);
 	Vec *builtins = vec_new();
+	Map *seen = map_new();
 	VEC_EACH(Expr *, a, call->args) {
 		if (a_i == 0)
 			continue;
@@ -1028,11 +1072,15 @@ static void pop_item(NetCtx *c, NetItem *it)
 			error_at(a->loc, "expected NAME = VALUE");
 			continue;
 		}
+		if (given_twice(seen, a->name, a->loc))
+			continue;
 		Init *in = resolve_init(m, NULL, NULL, a->name, a->a, a->loc, builtins);
 		if (in)
 			vec_push(p->inits, in);
 	}
 	VEC_EACH(Decl *, d, it->decls) {
+		if (given_twice(seen, d->name, d->loc))
+			continue;
 		Init *in = resolve_init(m, NULL, NULL, d->name, d->init, d->loc, builtins);
 		if (in)
 			vec_push(p->inits, in);
@@ -1164,6 +1212,18 @@ static void connect_arg(NetCtx *c, Conn *cn, Expr *a, Model *pre, Model *post, V
 	}
 }
 
+/* An argument that chooses how pre and post are connected (mask only
+ * filters: it goes with one of them). */
+static bool is_connectivity(const Expr *a)
+{
+	const char *k = arg_name(a);
+	if (!k)
+		return false;
+	if (a->kind == EX_NAME)
+		return true;
+	return !strcmp(k, "p") || !strcmp(k, "fan_in") || !strcmp(k, "weights");
+}
+
 /* Where the argument `name` (NAME = E, or a bare NAME) of a call is. */
 static Loc arg_loc(const Expr *call, const char *name, Loc fallback)
 {
@@ -1212,7 +1272,20 @@ static void connect_item(NetCtx *c, NetItem *it)
 	if (!find_conn(c->net, cn->name))       /* the first of a name, as a list search found */
 		map_put(c->net->conn_map, cn->name, cn);
 	Vec *builtins = vec_new();
+	Map *seen = map_new();
+	Expr *conn_kind = NULL;       /* the argument that chose the connectivity */
 	VEC_EACH(Expr *, a, call->args) {
+		if (arg_name(a) && given_twice(seen, a->name, a->loc))
+			continue;
+		if (is_connectivity(a)) {
+			if (conn_kind) {
+				error_at(a->loc, "conflicting connectivity: '%s' and '%s' (give one of "
+					 "p, fan_in, weights, one_to_one, all_to_all)", conn_kind->name, a->name);
+				note_at(conn_kind->loc, "'%s' is here", conn_kind->name);
+				continue;
+			}
+			conn_kind = a;
+		}
 		if (a->kind == EX_ARG)
 			connect_arg(c, cn, a, pre, post, builtins);
 		else
@@ -1238,6 +1311,20 @@ static void connect_item(NetCtx *c, NetItem *it)
 	cn->hetero_delay = cn->delay && per_element_value(cn->delay);
 }
 
+/* The params of a generator as variables, for `record G.rate`: a poisson
+ * population's rate (a param settable with --set; the emitter's var row
+ * "rate").  NULL for any other name. */
+static Var *generator_param(Pop *p, const char *name)
+{
+	if (p->kind != POP_POISSON || strcmp(name, "rate"))
+		return NULL;
+	Var *v = new_var(NULL, "rate", VK_PARAM, p->loc);
+	v->dim = snn_dim_div(DIM_ONE, DIM_TIME);
+	v->dim_known = true;
+	v->cname = "rate";
+	return v;
+}
+
 static Record *new_record(Loc loc)
 {
 	Record *r = arena_alloc(sizeof *r);
@@ -1256,6 +1343,8 @@ static void record_item(NetCtx *c, NetItem *it)
 			r->every = every;
 			if (!(every > 0))
 				error_at(it->value2->loc, "every must be a positive time");
+			else
+				check_steps(it->value2->loc, "every", every, c->net->dt);
 		}
 		r->every_loc = it->value2->loc;
 	}
@@ -1308,6 +1397,8 @@ static void record_item(NetCtx *c, NetItem *it)
 			Builtin b = builtin_lookup(var);
 			if (b == BI_T_LAST || b == BI_SPIKED) {
 				r->builtin = b;
+			} else if (!m && (r->var = generator_param(g->pop, var))) {
+				/* a generator's param (§4: any param can be recorded) */
 			} else if (!m || !(r->var = model_var(m, var))) {
 				error_at(e->loc, "population '%s' has no variable '%s'", g->name, var);
 				return;
@@ -1345,7 +1436,13 @@ static void network_item(NetCtx *c, NetItem *it)
 		if (c->net->has_run)
 			error_at(it->loc, "a network has one 'run'");
 		c->net->has_run = true;
-		eval_dim(it->value, DIM_TIME, "run", &c->net->duration);
+		if (eval_dim(it->value, DIM_TIME, "run", &c->net->duration)) {
+			if (c->net->duration < 0)
+				error_at(it->value->loc, "run must not be negative, got %g s",
+					 c->net->duration);
+			else
+				check_steps(it->value->loc, "run", c->net->duration, c->net->dt);
+		}
 		break;
 	}
 }
@@ -1367,13 +1464,22 @@ static Network *resolve_network(Unit *u, TopDecl *td)
 	n->conn_map = map_new();
 	n->source = u->path;
 	NetCtx c = { .u = u, .net = n };
-	/* settings first: dt is needed by everything else */
-	VEC_EACH(NetItem *, it, td->members)
-		if (it->kind == NI_SETTING)
+	/* The items may come in any order (§4): settings first (dt is needed
+	 * by everything else), then what names refer to: populations, slices,
+	 * connections; then the rest (records, run). */
+	static const NetItemKind order[] = { NI_SETTING, NI_POP, NI_LET, NI_CONNECT };
+	Map *settings = map_new();
+	for (size_t k = 0; k <= sizeof order / sizeof order[0]; k++)
+		VEC_EACH(NetItem *, it, td->members) {
+			bool mine = k < sizeof order / sizeof order[0] ? it->kind == order[k] :
+				it->kind != NI_SETTING && it->kind != NI_POP && it->kind != NI_LET &&
+				it->kind != NI_CONNECT;
+			if (!mine)
+				continue;
+			if (it->kind == NI_SETTING && given_twice(settings, it->name, it->name_loc))
+				continue;
 			network_item(&c, it);
-	VEC_EACH(NetItem *, it, td->members)
-		if (it->kind != NI_SETTING)
-			network_item(&c, it);
+		}
 	if (!n->has_run)
 		error_at(n->loc, "network '%s' has no 'run' (e.g. run 1 s)", n->name);
 	VEC_EACH(Record *, r, n->records)

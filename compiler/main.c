@@ -10,6 +10,8 @@
  *   snnc check MODEL.snn
  *   snnc run MODEL.snn [build options] [-- SIMULATOR ARGS]
  *
+ * (`snnc run -o BIN` builds the simulator at BIN, as build does, and runs
+ * it; without -o it comes from the cache.)
  * plus --dump=ast|c (print a stage's result) and --version.  Bad command
  * lines exit 2, internal errors 3.
  */
@@ -45,6 +47,7 @@ static void usage(FILE *f)
 	fputs("usage: snnc build MODEL.snn [-o BIN] [--emit-c DIR] [-O0..-O3] [--cc CC]\n"
 	      "       snnc check MODEL.snn\n"
 	      "       snnc run MODEL.snn [build options] [-- SIMULATOR ARGS]\n"
+	      "         (run -o BIN: build the simulator at BIN, then run it)\n"
 	      "options: --dump=ast|c  print a stage's result; --version\n", f);
 }
 
@@ -184,7 +187,7 @@ static const char *temp_dir(void)
 	char *t = arena_printf("%s/snnc-XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(t)) {
 		fprintf(stderr, "snnc: error: cannot create a temporary directory: %s\n", strerror(errno));
-		exit(3);
+		exit(2);
 	}
 	return t;
 }
@@ -195,6 +198,11 @@ static int build(Unit *u, const Args *a, const char *out)
 		error_file(a->model, "no network to build (a file of models alone can only be checked)");
 		return 1;
 	}
+	int bad = check_output(out);
+	if (!bad)
+		bad = check_cc(a->cc ? a->cc : default_cc());
+	if (bad)
+		return bad;
 	const char *dir = a->emit_dir;
 	const char *tmp = NULL;
 	if (dir)
@@ -292,7 +300,13 @@ static int run(Unit *u, const Args *a)
 	}
 	const char *dir = arena_printf("%s/%016llx", cache_root(), (unsigned long long)cache_key(u, a));
 	const char *bin = arena_printf("%s/sim", dir);
-	if (access(bin, X_OK) != 0) {
+	if (a->out) {
+		/* -o X: the simulator is built at X (as by snnc build), then run */
+		int st = build(u, a, a->out);
+		if (st)
+			return st;
+		bin = a->out;
+	} else if (access(bin, X_OK) != 0) {
 		mkdir_p(dir);
 		const char *tmp = arena_printf("%s.%d", bin, (int)getpid());
 		int st = build(u, a, tmp);
@@ -300,7 +314,7 @@ static int run(Unit *u, const Args *a)
 			return st;
 		if (rename(tmp, bin)) {
 			fprintf(stderr, "snnc: error: cannot write the cache '%s': %s\n", bin, strerror(errno));
-			return 3;
+			return 2;
 		}
 	}
 	char **argv = arena_alloc(sizeof(char *) * (size_t)(a->nsim + 2));

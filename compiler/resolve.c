@@ -925,8 +925,12 @@ static void check_generator(NetCtx *c, Pop *p)
 	Dim hz = snn_dim_div(DIM_ONE, DIM_TIME);
 	if (p->rate && gen_const(p->rate, hz, "rate", &v) && v < 0)
 		error_at(p->rate->loc, "rate must not be negative, got %g Hz", v);
-	if (p->present && gen_const(p->present, DIM_TIME, "present", &v) && !(v > 0))
-		error_at(p->present->loc, "present must be a positive time");
+	if (p->present && gen_const(p->present, DIM_TIME, "present", &v)) {
+		if (!(v > 0))
+			error_at(p->present->loc, "present must be a positive time");
+		else
+			check_steps(p->present->loc, "present", v, c->net->dt);
+	}
 	VEC_EACH(Expr *, t, p->times)
 		if (gen_const(t, DIM_TIME, "a spike time", &v) && !(floor(v / c->net->dt + 0.5) > 0))
 			error_at(t->loc, "spike time %g ms falls in step 0 or before (dt = %g ms): "

@@ -489,5 +489,10 @@ typedef struct {
 	const char *emit_dir;  /* --emit-c DIR or NULL */
 } BuildOptions;
 int build_binary(const char *c_path, const BuildOptions *bo);
+/* Before building: 0, or 2 after "snnc: error: ..." on stderr when the
+ * simulator cannot be written at `out` (no such directory, not writable, a
+ * directory) or the C compiler cannot be found or executed. */
+int check_output(const char *out);
+int check_cc(const char *cc);
 
 #endif

@@ -24,11 +24,15 @@ static FILE *out;
 static int nerrors;
 
 static Map *seen;     /* errors already shown (below) */
+static const SrcFile *last_file;      /* line_start's last answer */
+static const char *last_text, *last_p;
+static int last_line;
 
 void diag_set_stream(FILE *f)
 {
 	out = f;
 	seen = NULL;     /* a new run (tests): forget what was reported */
+	last_file = NULL;
 }
 
 static FILE *stream(void)
@@ -41,16 +45,28 @@ int error_count(void)
 	return nerrors;
 }
 
-/* Start of line `line` (1-based) of text, or NULL past the end. */
+/* Start of line `line` (1-based) of text, or NULL past the end.  The last
+ * answer is kept: errors mostly come in order, so many errors in a big file
+ * scan it about once, not once each. */
 static const char *line_start(const SrcFile *f, int line)
 {
 	const char *p = f->text, *end = f->text + f->len;
-	for (int l = 1; l < line; l++) {
+	int l = 1;
+	if (f == last_file && f->text == last_text && last_p && last_line <= line &&
+	    last_p <= end) {
+		p = last_p;
+		l = last_line;
+	}
+	for (; l < line; l++) {
 		p = memchr(p, '\n', (size_t)(end - p));
 		if (!p)
 			return NULL;
 		p++;
 	}
+	last_file = f;
+	last_text = f->text;
+	last_p = p;
+	last_line = line;
 	return p;
 }
 
@@ -108,9 +124,29 @@ static void show_source(FILE *o, Loc loc)
 	fputs("^\n", o);
 }
 
+/* A diagnostic is composed in memory and written at once: stderr is
+ * unbuffered, and one write per byte made many errors slow. */
+static FILE *begin(char **buf, size_t *len)
+{
+	FILE *o = open_memstream(buf, len);
+	if (!o)
+		die("out of memory");
+	return o;
+}
+
+static void end(FILE *o, char **buf, size_t *len)
+{
+	fclose(o);
+	fwrite(*buf, 1, *len, stream());
+	fflush(stream());
+	free(*buf);
+}
+
 static void report_text(Loc loc, const char *kind, const char *msg)
 {
-	FILE *o = stream();
+	char *buf;
+	size_t len;
+	FILE *o = begin(&buf, &len);
 	if (loc.file) {
 		put_str(o, loc.file->path);
 		fprintf(o, ":%d:%d: %s: ", loc.first_line, loc.first_column, kind);
@@ -120,7 +156,7 @@ static void report_text(Loc loc, const char *kind, const char *msg)
 	put_str(o, msg);
 	fputc('\n', o);
 	show_source(o, loc);
-	fflush(o);
+	end(o, &buf, &len);
 }
 
 static void report(Loc loc, const char *kind, const char *fmt, va_list ap)
@@ -172,17 +208,18 @@ void note_at(Loc loc, const char *fmt, ...)
 
 void error_file(const char *path, const char *fmt, ...)
 {
-	FILE *o = stream();
 	va_list ap;
 	va_start(ap, fmt);
-	char msg[1024];
+	char msg[1024], *buf;
+	size_t len;
 	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	FILE *o = begin(&buf, &len);
 	put_str(o, path);
 	fputs(": error: ", o);
 	put_str(o, msg);
 	fputc('\n', o);
-	fflush(o);
-	va_end(ap);
+	end(o, &buf, &len);
 	nerrors++;
 }
 

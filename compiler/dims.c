@@ -26,7 +26,7 @@
 
 #include "snnc.h"
 
-static Vec *reports;   /* char*: "file:line:col:message" already printed */
+static Map *reports;   /* "file:line:col:message" already printed */
 static Vec *visiting;  /* Var* whose dimension is being inferred */
 static bool failed;
 
@@ -76,10 +76,9 @@ static bool dim_error(Loc loc, const char *fmt, ...)
 	va_end(ap);
 	char *key = arena_printf("%s:%d:%d:%s", loc.file ? loc.file->path : "",
 				 loc.first_line, loc.first_column, msg);
-	VEC_EACH(char *, r, reports)
-		if (strcmp(r, key) == 0)
-			return false;
-	vec_push(reports, key);
+	if (map_get(reports, key))
+		return false;
+	map_put(reports, key, key);
 	failed = true;
 	error_at(loc, "%s", msg);
 	return true;
@@ -637,7 +636,7 @@ static void check_conn(Conn *c)
 
 bool check_dims(Unit *u)
 {
-	reports = vec_new();
+	reports = map_new();
 	visiting = vec_new();
 	failed = false;
 	net_dt = u->net ? u->net->dt : 0;

@@ -20,23 +20,17 @@
 #include "snnc.h"
 #include "parser.h"
 
+/* Files by realpath: the value is ACTIVE while the file is being parsed
+ * (on the import stack), DONE after. */
 typedef struct {
-	Vec *done;       /* realpaths of files fully parsed */
-	Vec *active;     /* realpaths of files being parsed (import stack) */
+	Map *files;
 } Session;
 
-static bool contains(const Vec *v, const char *s)
-{
-	VEC_EACH(const char *, x, v)
-		if (strcmp(x, s) == 0)
-			return true;
-	return false;
-}
+static char ACTIVE[] = "active", DONE[] = "done";
 
-static void pop_last(Vec *v)
+static bool is(const Session *s, const char *key, const char *state)
 {
-	if (v->n > 0)
-		v->n--;
+	return map_get(s->files, key) == state;
 }
 
 /* The identity of a file: its realpath, or the path itself if it has none
@@ -76,11 +70,11 @@ static void expand_import(Session *s, const TopDecl *imp, Vec *out)
 {
 	const char *path = relative_to(imp->loc.file->path, imp->name);
 	const char *key = file_key(path);
-	if (contains(s->active, key)) {
+	if (is(s, key, ACTIVE)) {
 		error_at(imp->loc, "import cycle: \"%s\" is already being imported", imp->name);
 		return;
 	}
-	if (contains(s->done, key))
+	if (is(s, key, DONE))
 		return;
 	size_t len;
 	char *text = read_file(path, &len);
@@ -117,7 +111,7 @@ static Program *parse_source(Session *s, const char *path, const char *text, siz
 	Program *p = parse_text(f);
 	if (!p)
 		return NULL;
-	vec_push(s->active, (void *)key);
+	map_put(s->files, key, ACTIVE);
 	Vec *decls = vec_new();
 	VEC_EACH(TopDecl *, d, p->decls) {
 		if (d->kind == TD_IMPORT)
@@ -125,15 +119,14 @@ static Program *parse_source(Session *s, const char *path, const char *text, siz
 		else
 			vec_push(decls, d);
 	}
-	pop_last(s->active);
-	vec_push(s->done, (void *)key);
+	map_put(s->files, key, DONE);
 	p->decls = decls;
 	return p;
 }
 
 static Program *parse_top(const char *path, const char *text, size_t len)
 {
-	Session s = { vec_new(), vec_new() };
+	Session s = { map_new() };
 	int before = error_count();
 	Program *p = parse_source(&s, path, text, len);
 	return error_count() == before ? p : NULL;

@@ -608,6 +608,7 @@ typedef struct NetCtx {
 	Unit *u;
 	Network *net;
 	Vec *globals;
+	Map *records;            /* stem -> Record* */
 } NetCtx;
 
 Model *find_model(Unit *u, const char *name)
@@ -825,36 +826,53 @@ static bool per_element_here(const Expr *e)
 	return false;
 }
 
-/* A let read by e whose answer is not known yet, or NULL. */
-static Var *unknown_let(const Expr *e)
+/* The lets e reads whose answer is not known yet, appended to out. */
+static void unknown_lets(const Expr *e, Vec *out)
 {
 	if (!e)
-		return NULL;
+		return;
 	if (e->kind == EX_NAME && is_let_var(e->var) && e->var->per_elem == 0)
-		return e->var;
-	Var *v = unknown_let(e->a);
-	v = v ? v : unknown_let(e->b);
-	v = v ? v : unknown_let(e->c);
+		vec_push(out, e->var);
+	unknown_lets(e->a, out);
+	unknown_lets(e->b, out);
+	unknown_lets(e->c, out);
 	VEC_EACH(Expr *, a, e->args)
-		v = v ? v : unknown_let(a);
-	return v;
+		unknown_lets(a, out);
+}
+
+typedef struct {
+	Var *v;
+	Vec *deps;       /* lets v reads, unknown when collected */
+	int next;
+} LetFrame;
+
+static LetFrame *let_frame(Var *v)
+{
+	LetFrame *f = arena_alloc(sizeof *f);
+	f->v = v;
+	f->deps = vec_new();
+	v->per_elem = 1;
+	unknown_lets(v->decl->init, f->deps);
+	return f;
 }
 
 static bool per_element_value(const Expr *e)
 {
-	Vec *stack = vec_new();
-	for (Var *v = unknown_let(e); v; v = unknown_let(e)) {
-		v->per_elem = 1;
-		vec_push(stack, v);
+	Vec *roots = vec_new(), *stack = vec_new();
+	unknown_lets(e, roots);
+	VEC_EACH(Var *, root, roots) {
+		if (root->per_elem)
+			continue;
+		vec_push(stack, let_frame(root));
 		while (stack->n) {
-			Var *top = stack->items[stack->n - 1];
-			Var *w = unknown_let(top->decl->init);
-			if (w) {
-				w->per_elem = 1;
-				vec_push(stack, w);
+			LetFrame *f = stack->items[stack->n - 1];
+			if (f->next < f->deps->n) {
+				Var *w = f->deps->items[f->next++];
+				if (!w->per_elem)
+					vec_push(stack, let_frame(w));
 				continue;
 			}
-			top->per_elem = per_element_here(top->decl->init) ? 3 : 2;
+			f->v->per_elem = per_element_here(f->v->decl->init) ? 3 : 2;
 			stack->n--;
 		}
 	}
@@ -1417,12 +1435,13 @@ static void record_item(NetCtx *c, NetItem *it)
 			return;
 		}
 	}
-	VEC_EACH(Record *, o, c->net->records)
-		if (!strcmp(o->stem, r->stem)) {
-			error_at(it->loc, "'%s' is already recorded (one record per variable)", r->stem);
-			note_at(o->loc, "the first record of '%s' is here", r->stem);
-			return;
-		}
+	Record *o = map_get(c->records, r->stem);
+	if (o) {
+		error_at(it->loc, "'%s' is already recorded (one record per variable)", r->stem);
+		note_at(o->loc, "the first record of '%s' is here", r->stem);
+		return;
+	}
+	map_put(c->records, r->stem, r);
 	vec_push(c->net->records, r);
 }
 
@@ -1467,7 +1486,7 @@ static Network *resolve_network(Unit *u, TopDecl *td)
 	n->group_map = map_new();
 	n->conn_map = map_new();
 	n->source = u->path;
-	NetCtx c = { .u = u, .net = n };
+	NetCtx c = { .u = u, .net = n, .records = map_new() };
 	/* The items may come in any order (§4): settings first (dt is needed
 	 * by everything else), then what names refer to: populations, slices,
 	 * connections; then the rest (records, run). */

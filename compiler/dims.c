@@ -7,9 +7,13 @@
  * its annotation if any, else from its initial value, else dimensionless;
  * a let's from its expression.  A cycle among lets is an error at the let.
  *
- * After an error the offending node's dimension is "unknown" (NaN
- * exponents, has_dim = false) and every check that meets an unknown
- * dimension passes silently, so one mistake gives one message.  The same
+ * After an error the offending node's dimension is "unknown" (a poisoned
+ * value, has_dim = false) and every check that meets an unknown dimension
+ * passes silently, so one mistake gives one message.  Only a reported
+ * error makes it: an exponent that is NaN or huge, or a product whose
+ * exponents leave [-DIM_MAX_EXP, DIM_MAX_EXP], is itself an error.
+ * Constant times (delay, refractory) are checked as doubles: finite, not
+ * negative, a number of steps of dt that fits (time_steps).  The same
  * message at the same place is printed once (a synapse template and its
  * instances share source locations).
  *
@@ -228,9 +232,10 @@ static void cycle_note(Var *v)
  * deepest first, with an explicit stack (`visiting`, each var's position in
  * Var.visit): the C stack stays as deep as one expression however long a
  * chain of lets or params is.  A var met again while on the stack is a
- * cycle, reported by var_dim.  Lets also get their nesting depth
- * (Var.let_depth: 1 + the deepest let they read); more than LET_MAX_DEPTH
- * is "model too deep to compile". */
+ * cycle, reported by var_dim.  Lets also get their nesting (Var.let_depth:
+ * 1 + the deepest let they read; Var.expand_depth: how deep their
+ * expression is with lets expanded); more than LET_EXPAND_MAX is "model too
+ * deep to compile". */
 
 static Expr *dim_source(const Var *v)
 {
@@ -272,16 +277,46 @@ static Frame *enter(Var *v)
 	return f;
 }
 
+/* How deep a tree of e is with every let expanded inline (the recursion
+ * depth of deriv.c's expand_lets on it); the lets it reads are known. */
+static int expanded_depth(const Expr *e)
+{
+	if (!e)
+		return 0;
+	int d = 0;
+	if (e->kind == EX_NAME && e->var && e->var->kind == VK_LET)
+		d = e->var->expand_depth;
+	const Expr *kids[] = { e->a, e->b, e->c };
+	for (int k = 0; k < 3; k++) {
+		int dk = expanded_depth(kids[k]);
+		d = dk > d ? dk : d;
+	}
+	VEC_EACH(const Expr *, x, e->args) {
+		int dk = expanded_depth(x);
+		d = dk > d ? dk : d;
+	}
+	return d + 1;
+}
+
+/* A let's nesting: lets in chains, and its expression with the lets
+ * expanded; past LET_EXPAND_MAX the model is too deep for the stages that
+ * expand lets inline, reported once per chain (at the first let past). */
 static void let_depth(Frame *f)
 {
 	int deepest = 0;
+	bool past = false;
 	VEC_EACH(Var *, w, f->deps)
-		if (w->kind == VK_LET && w->let_depth > deepest)
-			deepest = w->let_depth;
-	f->v->let_depth = deepest + 1;
-	if (f->v->let_depth == LET_MAX_DEPTH + 1)
-		dim_error(f->v->loc, "model too deep to compile: let '%s' ends a chain of more "
-			  "than %d nested lets", f->v->name, LET_MAX_DEPTH);
+		if (w->kind == VK_LET) {
+			deepest = w->let_depth > deepest ? w->let_depth : deepest;
+			past = past || w->expand_depth > LET_EXPAND_MAX;
+		}
+	Var *v = f->v;
+	v->let_depth = deepest + 1;
+	v->expand_depth = expanded_depth(v->decl ? v->decl->init : NULL);
+	if (v->expand_depth > LET_EXPAND_MAX && !past)
+		dim_error(v->loc, "model too deep to compile: let '%s' is the end of a chain of %d "
+			  "lets that nests %d deep expanded (at most %d)", v->name, v->let_depth,
+			  v->expand_depth, LET_EXPAND_MAX);
 }
 
 /* v's dimension (all its sources' first), with v on the stack while its

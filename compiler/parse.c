@@ -58,7 +58,9 @@ static Program *parse_text(const SrcFile *f)
 	Program *p = arena_alloc(sizeof(Program));
 	p->decls = vec_new();
 	yyscan_t scanner = lex_open(f);
+	ast_check_depth(true);
 	int rc = snn_yyparse(scanner, p);
+	ast_check_depth(false);
 	lex_close(scanner);
 	return rc == 0 ? p : NULL;
 }

@@ -240,6 +240,9 @@ TopDecl *new_topdecl(Loc l, TopKind k, const char *name, Loc name_loc, Vec *memb
  * deeper than this: it keeps the compiler's recursion bounded and the
  * generated C within the C compilers' limits (clang: 256 brackets). */
 #define EXPR_MAX_DEPTH 200
+/* The parser turns the check on while it builds trees (parse.c); nodes built
+ * by later stages are not checked. */
+void ast_check_depth(bool on);
 
 /* Deep copy of an expression (resolution fields copied too). */
 Expr *expr_copy(const Expr *e);
@@ -310,13 +313,19 @@ typedef struct Var {
 	/* set by dims: */
 	int visit;             /* 1 + position on dims' inference stack; 0 when off it */
 	int let_depth;         /* VK_LET: longest chain of lets it reads, itself included */
+	int expand_depth;      /* VK_LET: depth of its expression with lets expanded */
 	/* set by resolve: */
 	signed char per_elem;  /* VK_LET: 0 not yet known, 1 being computed, 2 no, 3 yes */
 } Var;
 
-/* Lets nest at most this deep (a chain of lets each reading the previous);
- * deeper is "model too deep to compile" at the let (dims.c). */
-#define LET_MAX_DEPTH 10000
+/* A let's expression, with the lets it reads expanded inline, nests at most
+ * this deep; deeper is "model too deep to compile" at the let (dims.c).
+ * The front end itself has no limit (it follows let chains with explicit
+ * stacks); this one keeps the stages that expand lets recursively (deriv.c:
+ * expand_lets, deriv, depends_on guard at 10 000, and an ODE adds a few
+ * levels) from their "internal error".  A chain `Lk = Lk-1 + c` adds two
+ * levels per let: about 4500 such lets. */
+#define LET_EXPAND_MAX 9000
 
 typedef struct Model {
 	const char *name;

@@ -675,21 +675,24 @@ static char *let_chain(int n, const char *end)
 }
 
 /* A param reads a state through 150 lets (the old check gave up after 100
- * and let it through to the C compiler); 5000 lets are no false cycle;
- * 10001 nested lets are "too deep", at the let that crosses the limit. */
+ * and let it through to the C compiler); 4500 lets are no false cycle
+ * (LET_EXPAND_MAX: each `Lk = Lk-1 + 1 mV` nests two levels, L0 one);
+ * one more let is "too deep", at the let that crosses the limit. */
 START_TEST(test_let_chains)
 {
 	ck_error(let_chain(150, "param"), "t.snn:153:13: error: 'q' is a param, shared by the whole "
 		 "population: its value cannot vary per element (declare it as a state for "
 		 "per-element values)");
-	ck_ok(let_chain(5000, "state"));
-	Var *last = var("N", "L4999");
-	ck_assert_int_eq(last->let_depth, 5000);
+	int n = (LET_EXPAND_MAX - 1) / 2 + 1;      /* L(n-1) nests 2n - 1 deep */
+	ck_ok(let_chain(n, "state"));
+	Var *last = var("N", arena_printf("L%d", n - 1));
+	ck_assert_int_eq(last->let_depth, n);
+	ck_assert_int_eq(last->expand_depth, 2 * n - 1);
 	ck_assert(dim_eq(last->dim, DIM_VOLT));
-	ck_error(let_chain(LET_MAX_DEPTH + 1, "state"),
-		 arena_printf("t.snn:%d:7: error: model too deep to compile: let 'L%d' ends a chain "
-			      "of more than %d nested lets", LET_MAX_DEPTH + 3, LET_MAX_DEPTH,
-			      LET_MAX_DEPTH));
+	ck_error(let_chain(n + 1, "state"),
+		 arena_printf("t.snn:%d:7: error: model too deep to compile: let 'L%d' is the end of "
+			      "a chain of %d lets that nests %d deep expanded (at most %d)",
+			      n + 3, n, n + 1, 2 * n + 1, LET_EXPAND_MAX));
 	/* a long chain of params (dimension from the previous one) */
 	size_t cap = 5000 * 40 + 100, len = 0;
 	char *src = arena_alloc(cap);

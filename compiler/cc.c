@@ -118,12 +118,12 @@ int check_output(const char *out)
 {
 	struct stat st;
 	if (stat(out, &st) == 0 && S_ISDIR(st.st_mode)) {
-		fprintf(stderr, "snnc: error: cannot write the simulator to '%s': it is a directory\n", out);
+		cmd_error("cannot write the simulator to '%s': it is a directory", out);
 		return 2;
 	}
 	const char *dir = dir_of(out);
 	if (access(dir, W_OK | X_OK)) {
-		fprintf(stderr, "snnc: error: cannot write the simulator to '%s': %s%s\n", out,
+		cmd_error("cannot write the simulator to '%s': %s%s", out,
 			strerror(errno), errno == ENOENT ? " (the directory does not exist)" : "");
 		return 2;
 	}
@@ -134,7 +134,7 @@ int check_cc(const char *cc)
 {
 	if (strchr(cc, '/') ? access(cc, X_OK) == 0 : on_path(cc))
 		return 0;
-	fprintf(stderr, "snnc: error: cannot run the C compiler '%s': %s\n", cc,
+	cmd_error("cannot run the C compiler '%s': %s", cc,
 		strchr(cc, '/') ? strerror(errno) : "not found on PATH");
 	return 2;
 }
@@ -187,7 +187,7 @@ int build_binary(const char *c_path, const BuildOptions *bo)
 	int exec_err;
 	int st = run((char **)args->items, log, &exec_err);
 	if (exec_err) {
-		fprintf(stderr, "snnc: error: cannot run the C compiler '%s': %s\n", cc, strerror(exec_err));
+		cmd_error("cannot run the C compiler '%s': %s", cc, strerror(exec_err));
 		unlink(log);
 		return 2;
 	}

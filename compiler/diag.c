@@ -223,6 +223,23 @@ void error_file(const char *path, const char *fmt, ...)
 	nerrors++;
 }
 
+void cmd_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char msg[2048], *buf;
+	size_t len;
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	FILE *o = begin(&buf, &len);
+	fputs("snnc: error: ", o);
+	put_str(o, msg);
+	fputc('\n', o);
+	fclose(o);
+	fwrite(buf, 1, len, stderr);
+	free(buf);
+}
+
 _Noreturn void die(const char *fmt, ...)
 {
 	va_list ap;

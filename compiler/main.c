@@ -36,9 +36,8 @@ typedef struct Args {
 
 static _Noreturn void usage_error(const char *fmt, const char *arg)
 {
-	fprintf(stderr, "snnc: error: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nusage: snnc build|check|run MODEL.snn [options]   (snnc --help)\n");
+	cmd_error(fmt, arg);
+	fprintf(stderr, "usage: snnc build|check|run MODEL.snn [options]   (snnc --help)\n");
 	exit(2);
 }
 
@@ -151,7 +150,7 @@ static void mkdir_p(const char *dir)
 			*p = '/';
 		}
 	if (mkdir(d, 0777) && errno != EEXIST) {
-		fprintf(stderr, "snnc: error: cannot create directory '%s': %s\n", dir, strerror(errno));
+		cmd_error("cannot create directory '%s': %s", dir, strerror(errno));
 		exit(2);
 	}
 }
@@ -160,13 +159,13 @@ static void write_c(Unit *u, const char *path)
 {
 	FILE *f = fopen(path, "w");
 	if (!f) {
-		fprintf(stderr, "snnc: error: cannot write '%s': %s\n", path, strerror(errno));
+		cmd_error("cannot write '%s': %s", path, strerror(errno));
 		exit(2);
 	}
 	EmitOptions eo = { .source = u->path, .c_name = "model.c", .line_directives = true };
 	emit_c(f, u, &eo);
 	if (fclose(f)) {
-		fprintf(stderr, "snnc: error: cannot write '%s': %s\n", path, strerror(errno));
+		cmd_error("cannot write '%s': %s", path, strerror(errno));
 		exit(2);
 	}
 }
@@ -186,7 +185,7 @@ static const char *temp_dir(void)
 	const char *tmp = getenv("TMPDIR");
 	char *t = arena_printf("%s/snnc-XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(t)) {
-		fprintf(stderr, "snnc: error: cannot create a temporary directory: %s\n", strerror(errno));
+		cmd_error("cannot create a temporary directory: %s", strerror(errno));
 		exit(2);
 	}
 	return t;
@@ -313,7 +312,7 @@ static int run(Unit *u, const Args *a)
 		if (st)
 			return st;
 		if (rename(tmp, bin)) {
-			fprintf(stderr, "snnc: error: cannot write the cache '%s': %s\n", bin, strerror(errno));
+			cmd_error("cannot write the cache '%s': %s", bin, strerror(errno));
 			return 2;
 		}
 	}
@@ -324,7 +323,7 @@ static int run(Unit *u, const Args *a)
 		argv[k + 1] = a->sim[k];
 	fflush(NULL);
 	execv(bin, argv);
-	fprintf(stderr, "snnc: error: cannot run '%s': %s\n", bin, strerror(errno));
+	cmd_error("cannot run '%s': %s", bin, strerror(errno));
 	return 3;
 }
 

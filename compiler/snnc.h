@@ -76,6 +76,9 @@ void note_at(Loc loc, const char *fmt, ...) __attribute__((format(printf, 2, 3))
 /* "FILE: error: MSG" where no place applies. */
 void error_file(const char *path, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int error_count(void);
+/* "snnc: error: MSG" on stderr (a command-line or environment error; the
+ * caller exits 2), control bytes escaped like every diagnostic. */
+void cmd_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Internal error: message and exit status 3. */
 _Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Diagnostics go to this stream (stderr by default; tests redirect). */

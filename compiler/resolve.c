@@ -690,6 +690,14 @@ static void check_steps(Loc loc, const char *what, double v, double dt)
 			 "the most a simulation can count", what, v, steps, dt * 1e3);
 }
 
+/* `(1 s)^(0/0)`: a unit raised to an exponent that is not finite, or to one
+ * so large the dimension's exponents leave [-DIM_MAX_EXP, DIM_MAX_EXP]. */
+static void bad_dim(Loc loc, const char *what)
+{
+	error_at(loc, "%s has a dimension out of range: exponents of units must be finite and "
+		 "at most %d in magnitude", what, DIM_MAX_EXP);
+}
+
 /* A constant of a given dimension: sizes, dt, durations, periods. */
 static bool eval_dim(Expr *e, Dim want, const char *what, double *out)
 {
@@ -697,6 +705,10 @@ static bool eval_dim(Expr *e, Dim want, const char *what, double *out)
 	Dim d;
 	if (!const_eval(e, &v, &d)) {
 		error_at(e->loc, "%s must be a constant", what);
+		return false;
+	}
+	if (!dim_valid(d)) {
+		bad_dim(e->loc, what);
 		return false;
 	}
 	if (!dim_eq(d, want)) {
@@ -926,6 +938,10 @@ static bool gen_const(Expr *e, Dim want, const char *what, double *out)
 		return false;
 	if (!const_eval(e, out, &d)) {
 		error_at(e->loc, "%s must be a constant", what);
+		return false;
+	}
+	if (!dim_valid(d)) {
+		bad_dim(e->loc, what);
 		return false;
 	}
 	if (!isfinite(*out)) {

@@ -264,15 +264,12 @@ static uint64_t cache_key(Unit *u, const Args *a)
 	h = fnv(h, &a->opt, sizeof a->opt);
 	const char *extra = getenv("SNNC_CFLAGS");
 	h = fnv_str(h, extra ? extra : "");
-	Vec *seen = vec_new();
+	Map *seen = map_new();     /* files hashed, by path (one SrcFile each) */
 	VEC_EACH(TopDecl *, td, u->prog->decls) {
 		const SrcFile *f = td->loc.file;
-		bool dup = false;
-		VEC_EACH(SrcFile *, s, seen)
-			dup = dup || s == f;
-		if (!f || dup)
+		if (!f || map_get(seen, f->path))
 			continue;
-		vec_push(seen, (void *)f);
+		map_put(seen, f->path, (void *)f);
 		h = fnv_str(h, f->path);
 		h = fnv(h, f->text, f->len);
 	}

@@ -27,10 +27,19 @@ static int depth_of(const Expr *e)
 }
 
 /* depth = 1 + the deepest operand; crossing EXPR_MAX_DEPTH is an error,
- * reported once (at the node that crosses it). */
+ * reported once (at the node that crosses it), while the parser builds the
+ * tree: nodes the later stages build (derivatives over lets expanded inline)
+ * are not the user's nesting. */
+static bool check_depth;
+
+void ast_check_depth(bool on)
+{
+	check_depth = on;
+}
+
 static int nest(Loc l, int below)
 {
-	if (below == EXPR_MAX_DEPTH)
+	if (check_depth && below == EXPR_MAX_DEPTH)
 		error_at(l, "expression nested too deeply (more than %d levels); "
 			 "split it with lets", EXPR_MAX_DEPTH);
 	return below + 1;

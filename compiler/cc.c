@@ -7,9 +7,12 @@
  * the build tree's layout and the installed one.  Clang is used when
  * present, else cc; --cc chooses.  The C compiler's own messages are never
  * shown as the user's errors: a model that snnc accepted must compile, so a
- * failure here is an internal error (exit status 3).
+ * failure here is an internal error (exit status 3).  What is the user's
+ * environment is checked first and is a command-line error (status 2): a
+ * C compiler that cannot be executed, an output that cannot be written.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,25 +61,82 @@ const char *default_cc(void)
 	return on_path("clang") ? "clang" : "cc";
 }
 
-/* Run argv; stderr and stdout to `log`.  Returns the exit status or -1. */
-static int run(char **argv, const char *log)
+/* Run argv; stderr and stdout to `log`.  Returns the exit status, or -1
+ * with *exec_err set to errno when argv[0] could not be executed at all
+ * (the child reports it through a close-on-exec pipe: nothing arrives when
+ * the exec succeeds), or -1 with *exec_err 0 for any other failure. */
+static int run(char **argv, const char *log, int *exec_err)
 {
-	pid_t pid = fork();
-	if (pid < 0)
+	int fds[2];
+	*exec_err = 0;
+	if (pipe2(fds, O_CLOEXEC))
 		return -1;
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
 	if (pid == 0) {
+		close(fds[0]);
 		FILE *f = freopen(log, "w", stderr);
 		if (f)
 			dup2(fileno(stderr), 1);
 		execvp(argv[0], argv);
-		fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
+		int e = errno;
+		ssize_t w = write(fds[1], &e, sizeof e);
+		(void)w;
 		_exit(127);
 	}
+	close(fds[1]);
+	int e = 0;
+	ssize_t got;
+	while ((got = read(fds[0], &e, sizeof e)) < 0 && errno == EINTR)
+		;
+	close(fds[0]);
 	int st;
 	while (waitpid(pid, &st, 0) < 0)
 		if (errno != EINTR)
 			return -1;
+	if (got == (ssize_t)sizeof e) {
+		*exec_err = e ? e : ENOEXEC;
+		return -1;
+	}
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* Where a path's file would go: its directory ("." for a bare name). */
+static const char *dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return ".";
+	return slash == path ? "/" : arena_strndup(path, (size_t)(slash - path));
+}
+
+int check_output(const char *out)
+{
+	struct stat st;
+	if (stat(out, &st) == 0 && S_ISDIR(st.st_mode)) {
+		cmd_error("cannot write the simulator to '%s': it is a directory", out);
+		return 2;
+	}
+	const char *dir = dir_of(out);
+	if (access(dir, W_OK | X_OK)) {
+		cmd_error("cannot write the simulator to '%s': %s%s", out,
+			strerror(errno), errno == ENOENT ? " (the directory does not exist)" : "");
+		return 2;
+	}
+	return 0;
+}
+
+int check_cc(const char *cc)
+{
+	if (strchr(cc, '/') ? access(cc, X_OK) == 0 : on_path(cc))
+		return 0;
+	cmd_error("cannot run the C compiler '%s': %s", cc,
+		strchr(cc, '/') ? strerror(errno) : "not found on PATH");
+	return 2;
 }
 
 static void show_log(const char *log)
@@ -124,7 +184,13 @@ int build_binary(const char *c_path, const BuildOptions *bo)
 	}
 	vec_push(args, NULL);
 	const char *log = arena_printf("%s.cc.log", bo->out);
-	int st = run((char **)args->items, log);
+	int exec_err;
+	int st = run((char **)args->items, log, &exec_err);
+	if (exec_err) {
+		cmd_error("cannot run the C compiler '%s': %s", cc, strerror(exec_err));
+		unlink(log);
+		return 2;
+	}
 	if (st != 0) {
 		fprintf(stderr, "snnc: internal error: the C compiler (%s) failed on the generated "
 			"code; please report this with the model. Its first messages:\n", cc);

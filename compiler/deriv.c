@@ -12,7 +12,9 @@
  * Every node built here is a well-formed resolved node: calls carry their
  * FnId in `builtin`, names their Var; new nodes copy the location of the
  * node they come from and have has_dim = false, except constants folded by
- * simplify(), which keep the dimension of what they replace.  Subtrees of
+ * simplify(), which keep the dimension of what they replace.  simplify()
+ * never folds to a value that is not finite and never folds a division by
+ * zero or a non-finite constant away (0/0 stays 0/0, 0 * (1/0) stays).  Subtrees of
  * the input are copied, never shared, so simplify() may rewrite the result
  * in place.
  */
@@ -272,6 +274,32 @@ static Expr *fold(Expr *e)
 	return n;
 }
 
+/* Does e hold a constant that is not finite (1/0, 0/0, log(0)): what fold()
+ * left unfolded?  Such a subtree is never folded away (0 * (1/0) is NaN,
+ * not 0): the value stays where the model wrote it. */
+static bool has_nonfinite(const Expr *e)
+{
+	if (!e)
+		return false;
+	double v;
+	Dim dim;
+	if (all_num(e) && (!const_eval(e, &v, &dim) || !isfinite(v)))
+		return true;
+	if (has_nonfinite(e->a) || has_nonfinite(e->b) || has_nonfinite(e->c))
+		return true;
+	VEC_EACH(const Expr *, x, e->args)
+		if (has_nonfinite(x))
+			return true;
+	return false;
+}
+
+static bool is_const_zero(const Expr *e)
+{
+	double v;
+	Dim dim;
+	return is_zero(e) || (all_num(e) && const_eval(e, &v, &dim) && v == 0);
+}
+
 static Expr *simp_unary(Expr *e)
 {
 	Expr *a = e->a;
@@ -293,11 +321,12 @@ static Expr *simp_binary(Expr *e)
 			return a;
 		return is_zero(a) ? simp_unary(neg(e->loc, b)) : e;
 	case OP_MUL:
-		if (is_zero(a) || is_zero(b))
+		if ((is_zero(a) || is_zero(b)) && !has_nonfinite(a) && !has_nonfinite(b))
 			return num(e->loc, 0);
 		return is_num(a, 1) ? b : is_num(b, 1) ? a : e;
 	case OP_DIV:
-		if (is_zero(a))
+		/* 0/x is 0, but not 0/0: a division by zero stays */
+		if (is_zero(a) && !is_const_zero(b) && !has_nonfinite(b))
 			return num(e->loc, 0);
 		return is_num(b, 1) ? a : e;
 	case OP_POW:

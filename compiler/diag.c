@@ -12,6 +12,8 @@
  * Columns count UTF-8 code points from 1; the caret line copies the tabs of
  * the source line so the caret lands under the column in any tab width.
  * Broken invariants of the compiler go through die() (exit status 3).
+ * Control bytes in a path, a message or the echoed line are printed as
+ * \xHH (put_clean).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -21,12 +23,16 @@
 static FILE *out;
 static int nerrors;
 
-static struct Seen *seen;
+static Map *seen;     /* errors already shown (below) */
+static const SrcFile *last_file;      /* line_start's last answer */
+static const char *last_text, *last_p;
+static int last_line;
 
 void diag_set_stream(FILE *f)
 {
 	out = f;
 	seen = NULL;     /* a new run (tests): forget what was reported */
+	last_file = NULL;
 }
 
 static FILE *stream(void)
@@ -39,17 +45,53 @@ int error_count(void)
 	return nerrors;
 }
 
-/* Start of line `line` (1-based) of text, or NULL past the end. */
+/* Start of line `line` (1-based) of text, or NULL past the end.  The last
+ * answer is kept: errors mostly come in order, so many errors in a big file
+ * scan it about once, not once each. */
 static const char *line_start(const SrcFile *f, int line)
 {
 	const char *p = f->text, *end = f->text + f->len;
-	for (int l = 1; l < line; l++) {
+	int l = 1;
+	if (f == last_file && f->text == last_text && last_p && last_line <= line &&
+	    last_p <= end) {
+		p = last_p;
+		l = last_line;
+	}
+	for (; l < line; l++) {
 		p = memchr(p, '\n', (size_t)(end - p));
 		if (!p)
 			return NULL;
 		p++;
 	}
+	last_file = f;
+	last_text = f->text;
+	last_p = p;
+	last_line = line;
 	return p;
+}
+
+/* Control bytes (< 0x20, 0x7f) never reach the terminal as they are: a
+ * model could otherwise clear the screen or retitle the window of whoever
+ * checks it.  They are shown as \xHH (tab kept in the source line). */
+static bool is_control(unsigned char c, bool keep_tab)
+{
+	return (c < 0x20 && !(keep_tab && c == '\t')) || c == 0x7f;
+}
+
+static void put_clean(FILE *o, const char *s, size_t n, bool keep_tab)
+{
+	for (size_t k = 0; k < n; k++) {
+		unsigned char c = (unsigned char)s[k];
+		if (is_control(c, keep_tab))
+			fprintf(o, "\\x%02x", c);
+		else
+			fputc(c, o);
+	}
+}
+
+static void put_str(FILE *o, const char *s)
+{
+	put_clean(o, s, strlen(s), false);
 }
 
 /* The source line and the caret line under column loc.first_column. */
@@ -67,12 +109,14 @@ static void show_source(FILE *o, Loc loc)
 	size_t n = (size_t)(eol - p);
 	if (n && p[n - 1] == '\r')
 		n--;
-	fprintf(o, "%.*s\n", (int)n, p);
+	put_clean(o, p, n, true);
+	fputc('\n', o);
 	int col = 1;
 	for (const char *q = p; q < p + n && col < loc.first_column; q++) {
 		if (((unsigned char)*q & 0xC0) == 0x80)
 			continue;          /* UTF-8 continuation byte: same column */
-		fputc(*q == '\t' ? '\t' : ' ', o);
+		/* as wide as put_clean printed it */
+		fputs(*q == '\t' ? "\t" : is_control((unsigned char)*q, true) ? "    " : " ", o);
 		col++;
 	}
 	for (; col < loc.first_column; col++)
@@ -80,51 +124,62 @@ static void show_source(FILE *o, Loc loc)
 	fputs("^\n", o);
 }
 
+/* A diagnostic is composed in memory and written at once: stderr is
+ * unbuffered, and one write per byte made many errors slow. */
+static FILE *begin(char **buf, size_t *len)
+{
+	FILE *o = open_memstream(buf, len);
+	if (!o)
+		die("out of memory");
+	return o;
+}
+
+static void end(FILE *o, char **buf, size_t *len)
+{
+	fclose(o);
+	fwrite(*buf, 1, *len, stream());
+	fflush(stream());
+	free(*buf);
+}
+
 static void report_text(Loc loc, const char *kind, const char *msg)
 {
-	FILE *o = stream();
-	if (loc.file)
-		fprintf(o, "%s:%d:%d: %s: ", loc.file->path, loc.first_line, loc.first_column, kind);
-	else
+	char *buf;
+	size_t len;
+	FILE *o = begin(&buf, &len);
+	if (loc.file) {
+		put_str(o, loc.file->path);
+		fprintf(o, ":%d:%d: %s: ", loc.first_line, loc.first_column, kind);
+	} else {
 		fprintf(o, "%s: ", kind);
-	fputs(msg, o);
+	}
+	put_str(o, msg);
 	fputc('\n', o);
 	show_source(o, loc);
-	fflush(o);
+	end(o, &buf, &len);
 }
 
 static void report(Loc loc, const char *kind, const char *fmt, va_list ap)
 {
-	FILE *o = stream();
-	if (loc.file)
-		fprintf(o, "%s:%d:%d: %s: ", loc.file->path, loc.first_line, loc.first_column, kind);
-	else
-		fprintf(o, "%s: ", kind);
-	vfprintf(o, fmt, ap);
-	fputc('\n', o);
-	show_source(o, loc);
-	fflush(o);
+	char msg[1024];
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	report_text(loc, kind, msg);
 }
 
 /* An error reported twice at one place (a synapse's statement checked for
  * its template and for each connection) is shown once, with its notes. */
-typedef struct Seen {
-	const SrcFile *file;
-	int line, col;
-	char *msg;
-	struct Seen *next;
-} Seen;
 static bool suppressing;
 
+/* Keyed by file, line, column and text (a map: many errors stay linear). */
 static bool seen_before(Loc loc, const char *msg)
 {
-	for (Seen *s = seen; s; s = s->next)
-		if (s->file == loc.file && s->line == loc.first_line && s->col == loc.first_column &&
-		    !strcmp(s->msg, msg))
-			return true;
-	Seen *s = arena_alloc(sizeof *s);
-	*s = (Seen){ loc.file, loc.first_line, loc.first_column, arena_strdup(msg), seen };
-	seen = s;
+	char *key = arena_printf("%p:%d:%d:%s", (const void *)loc.file, loc.first_line,
+				 loc.first_column, msg);
+	if (!seen)
+		seen = map_new();
+	if (map_get(seen, key))
+		return true;
+	map_put(seen, key, key);
 	return false;
 }
 
@@ -153,15 +208,36 @@ void note_at(Loc loc, const char *fmt, ...)
 
 void error_file(const char *path, const char *fmt, ...)
 {
-	FILE *o = stream();
 	va_list ap;
 	va_start(ap, fmt);
-	fprintf(o, "%s: error: ", path);
-	vfprintf(o, fmt, ap);
-	fputc('\n', o);
-	fflush(o);
+	char msg[1024], *buf;
+	size_t len;
+	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	FILE *o = begin(&buf, &len);
+	put_str(o, path);
+	fputs(": error: ", o);
+	put_str(o, msg);
+	fputc('\n', o);
+	end(o, &buf, &len);
 	nerrors++;
+}
+
+void cmd_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char msg[2048], *buf;
+	size_t len;
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	FILE *o = begin(&buf, &len);
+	fputs("snnc: error: ", o);
+	put_str(o, msg);
+	fputc('\n', o);
+	fclose(o);
+	fwrite(buf, 1, len, stderr);
+	free(buf);
 }
 
 _Noreturn void die(const char *fmt, ...)
@@ -169,8 +245,10 @@ _Noreturn void die(const char *fmt, ...)
 	va_list ap;
 	va_start(ap, fmt);
 	fflush(stdout);
+	char msg[1024];
+	vsnprintf(msg, sizeof msg, fmt, ap);
 	fputs("snnc: internal error: ", stderr);
-	vfprintf(stderr, fmt, ap);
+	put_str(stderr, msg);
 	fputc('\n', stderr);
 	va_end(ap);
 	exit(3);

@@ -7,9 +7,13 @@
  * its annotation if any, else from its initial value, else dimensionless;
  * a let's from its expression.  A cycle among lets is an error at the let.
  *
- * After an error the offending node's dimension is "unknown" (NaN
- * exponents, has_dim = false) and every check that meets an unknown
- * dimension passes silently, so one mistake gives one message.  The same
+ * After an error the offending node's dimension is "unknown" (a poisoned
+ * value, has_dim = false) and every check that meets an unknown dimension
+ * passes silently, so one mistake gives one message.  Only a reported
+ * error makes it: an exponent that is NaN or huge, or a product whose
+ * exponents leave [-DIM_MAX_EXP, DIM_MAX_EXP], is itself an error.
+ * Constant times (delay, refractory) are checked as doubles: finite, not
+ * negative, a number of steps of dt that fits (time_steps).  The same
  * message at the same place is printed once (a synapse template and its
  * instances share source locations).
  *
@@ -26,7 +30,7 @@
 
 #include "snnc.h"
 
-static Vec *reports;   /* char*: "file:line:col:message" already printed */
+static Map *reports;   /* "file:line:col:message" already printed */
 static Vec *visiting;  /* Var* whose dimension is being inferred */
 static bool failed;
 
@@ -34,17 +38,24 @@ static Dim infer(Expr *e);
 
 /* ---- unknown dimensions and errors */
 
+/* The "unknown, already reported" dimension is a dedicated poisoned value,
+ * not NaN: a NaN exponent (from `x^(0/0)`) is a mistake to report, and the
+ * runtime's comparison would take NaN as equal to everything.  The marker
+ * lies far outside the exponents check() lets through, and arithmetic never
+ * meets it (every operation tests is_unknown first). */
+#define POISON 0x1p1000
+
 static Dim unknown(void)
 {
 	Dim d;
 	for (int k = 0; k < SNN_NDIM; k++)
-		d.e[k] = NAN;
+		d.e[k] = POISON;
 	return d;
 }
 
 static bool is_unknown(Dim d)
 {
-	return isnan(d.e[0]);
+	return d.e[0] == POISON;
 }
 
 static bool is_one(Dim d)
@@ -69,10 +80,9 @@ static bool dim_error(Loc loc, const char *fmt, ...)
 	va_end(ap);
 	char *key = arena_printf("%s:%d:%d:%s", loc.file ? loc.file->path : "",
 				 loc.first_line, loc.first_column, msg);
-	VEC_EACH(char *, r, reports)
-		if (strcmp(r, key) == 0)
-			return false;
-	vec_push(reports, key);
+	if (map_get(reports, key))
+		return false;
+	map_put(reports, key, key);
 	failed = true;
 	error_at(loc, "%s", msg);
 	return true;
@@ -131,6 +141,27 @@ static Dim same(Loc loc, const char *left, Expr *a, Dim da, const char *right, E
 	return unknown();
 }
 
+/* A computed dimension: every exponent finite and at most DIM_MAX_EXP in
+ * magnitude, else an error here (the unit code prints exponents as int). */
+static Dim checked(Loc loc, Dim d)
+{
+	if (is_unknown(d) || dim_valid(d))
+		return d;
+	dim_error(loc, "dimension out of range: exponents of units must be finite and at "
+		  "most %d in magnitude", DIM_MAX_EXP);
+	return unknown();
+}
+
+static Dim mul(Loc loc, Dim a, Dim b)
+{
+	return is_unknown(a) || is_unknown(b) ? unknown() : checked(loc, snn_dim_mul(a, b));
+}
+
+static Dim dvd(Loc loc, Dim a, Dim b)
+{
+	return is_unknown(a) || is_unknown(b) ? unknown() : checked(loc, snn_dim_div(a, b));
+}
+
 static Dim sides(Loc loc, Expr *a, Dim da, Expr *b, Dim db)
 {
 	return same(loc, "left side", a, da, "right side", b, db);
@@ -180,20 +211,10 @@ static Dim decl_dim(Var *v)
 	return DIM_ONE;
 }
 
-static bool is_visiting(Var *v)
-{
-	VEC_EACH(Var *, w, visiting)
-		if (w == v)
-			return true;
-	return false;
-}
-
 /* The chain of a let cycle that starts and ends at v (on the stack). */
 static void cycle_note(Var *v)
 {
-	int k = 0;
-	while (k < visiting->n && visiting->items[k] != v)
-		k++;
+	int k = v->visit - 1;
 	if (k + 1 >= visiting->n)
 		return;
 	char *chain = arena_strdup(v->name);
@@ -204,6 +225,131 @@ static void cycle_note(Var *v)
 	note_at(next->loc, "the cycle is %s", chain);
 }
 
+/* ---- the order of inference
+ *
+ * A variable's dimension comes from the expression its declaration gives
+ * (dim_source).  The variables that expression reads are inferred first,
+ * deepest first, with an explicit stack (`visiting`, each var's position in
+ * Var.visit): the C stack stays as deep as one expression however long a
+ * chain of lets or params is.  A var met again while on the stack is a
+ * cycle, reported by var_dim.  Lets also get their nesting (Var.let_depth:
+ * 1 + the deepest let they read; Var.expand_depth: how deep their
+ * expression is with lets expanded); more than LET_EXPAND_MAX is "model too
+ * deep to compile". */
+
+static Expr *dim_source(const Var *v)
+{
+	if (!v->decl || v->kind == VK_BUILTIN || v->kind == VK_UNIT)
+		return NULL;
+	if (v->kind != VK_LET && v->decl->annot)
+		return NULL;              /* an annotation names units only */
+	return v->decl->init;
+}
+
+/* The vars an expression reads (its depth is bounded: EXPR_MAX_DEPTH). */
+static void collect_vars(const Expr *e, Vec *out)
+{
+	if (!e)
+		return;
+	if (e->var && (e->kind == EX_NAME || e->kind == EX_MEMBER || e->kind == EX_DERIV))
+		vec_push(out, e->var);
+	collect_vars(e->a, out);
+	collect_vars(e->b, out);
+	collect_vars(e->c, out);
+	VEC_EACH(const Expr *, x, e->args)
+		collect_vars(x, out);
+}
+
+typedef struct {
+	Var *v;
+	Vec *deps;       /* Var* read by v's declaration */
+	int next;        /* deps[next] is the next to visit */
+} Frame;
+
+static Frame *enter(Var *v)
+{
+	Frame *f = arena_alloc(sizeof *f);
+	f->v = v;
+	f->deps = vec_new();
+	collect_vars(dim_source(v), f->deps);
+	vec_push(visiting, v);
+	v->visit = visiting->n;
+	return f;
+}
+
+/* How deep a tree of e is with every let expanded inline (the recursion
+ * depth of deriv.c's expand_lets on it); the lets it reads are known. */
+static int expanded_depth(const Expr *e)
+{
+	if (!e)
+		return 0;
+	int d = 0;
+	if (e->kind == EX_NAME && e->var && e->var->kind == VK_LET)
+		d = e->var->expand_depth;
+	const Expr *kids[] = { e->a, e->b, e->c };
+	for (int k = 0; k < 3; k++) {
+		int dk = expanded_depth(kids[k]);
+		d = dk > d ? dk : d;
+	}
+	VEC_EACH(const Expr *, x, e->args) {
+		int dk = expanded_depth(x);
+		d = dk > d ? dk : d;
+	}
+	return d + 1;
+}
+
+/* A let's nesting: lets in chains, and its expression with the lets
+ * expanded; past LET_EXPAND_MAX the model is too deep for the stages that
+ * expand lets inline, reported once per chain (at the first let past). */
+static void let_depth(Frame *f)
+{
+	int deepest = 0;
+	bool past = false;
+	VEC_EACH(Var *, w, f->deps)
+		if (w->kind == VK_LET) {
+			deepest = w->let_depth > deepest ? w->let_depth : deepest;
+			past = past || w->expand_depth > LET_EXPAND_MAX;
+		}
+	Var *v = f->v;
+	v->let_depth = deepest + 1;
+	v->expand_depth = expanded_depth(v->decl ? v->decl->init : NULL);
+	if (v->expand_depth > LET_EXPAND_MAX && !past)
+		dim_error(v->loc, "model too deep to compile: let '%s' is the end of a chain of %d "
+			  "lets that nests %d deep expanded (at most %d)", v->name, v->let_depth,
+			  v->expand_depth, LET_EXPAND_MAX);
+}
+
+/* v's dimension (all its sources' first), with v on the stack while its
+ * own expression is inferred. */
+static void leave(Frame *f)
+{
+	Var *v = f->v;
+	Dim d = v->kind == VK_BUILTIN ? builtin_dim(v->builtin) : decl_dim(v);
+	if (v->kind == VK_LET)
+		let_depth(f);
+	visiting->n--;
+	v->visit = 0;
+	v->dim = d;
+	v->dim_known = true;
+}
+
+static void infer_in_order(Var *root)
+{
+	Vec *stack = vec_new();        /* Frame* */
+	vec_push(stack, enter(root));
+	while (stack->n) {
+		Frame *f = stack->items[stack->n - 1];
+		if (f->next < f->deps->n) {
+			Var *w = f->deps->items[f->next++];
+			if (!w->dim_known && !w->visit && w->kind != VK_UNIT)
+				vec_push(stack, enter(w));
+			continue;
+		}
+		leave(f);
+		stack->n--;
+	}
+}
+
 static Dim var_dim(Var *v)
 {
 	if (v->dim_known)
@@ -212,19 +358,15 @@ static Dim var_dim(Var *v)
 		const snn_unit *u = snn_unit_find(v->name);
 		return u ? u->dim : unknown();
 	}
-	if (is_visiting(v)) {
+	if (v->visit) {
 		if (v->kind == VK_LET && dim_error(v->loc, "let '%s' depends on itself", v->name))
 			cycle_note(v);
 		else if (v->kind != VK_LET)
 			dim_error(v->loc, "initial value of '%s' depends on itself", v->name);
 		return unknown();
 	}
-	vec_push(visiting, v);
-	Dim d = v->kind == VK_BUILTIN ? builtin_dim(v->builtin) : decl_dim(v);
-	visiting->n--;
-	v->dim = d;
-	v->dim_known = true;
-	return d;
+	infer_in_order(v);
+	return v->dim;
 }
 
 /* ---- expressions */
@@ -245,7 +387,12 @@ static Dim power(Loc loc, Dim base, Expr *expo, Dim de)
 		dim_error(expo->loc, "exponent of a dimensioned base must be a constant");
 		return unknown();
 	}
-	return snn_dim_pow(base, n);
+	if (!isfinite(n) || fabs(n) > DIM_MAX_EXP) {
+		dim_error(expo->loc, "exponent of a dimensioned base must be finite and at most %d "
+			  "in magnitude, got %s", DIM_MAX_EXP, num_str(n));
+		return unknown();
+	}
+	return checked(loc, snn_dim_pow(base, n));
 }
 
 static Dim infer_binary(Expr *e)
@@ -255,9 +402,9 @@ static Dim infer_binary(Expr *e)
 	case OP_ADD: case OP_SUB:
 		return sides(e->loc, e->a, a, e->b, b);
 	case OP_MUL:
-		return snn_dim_mul(a, b);
+		return mul(e->loc, a, b);
 	case OP_DIV:
-		return snn_dim_div(a, b);
+		return dvd(e->loc, a, b);
 	case OP_POW:
 		return power(e->loc, a, e->b, b);
 	case OP_LT: case OP_GT: case OP_LE: case OP_GE: case OP_EQ: case OP_NE:
@@ -324,11 +471,11 @@ static Dim infer_call(Expr *e)
 	case DR_SIGN: case DR_RAND:
 		return DIM_ONE;
 	case DR_SQRT:
-		return snn_dim_pow(d[0], 0.5);
+		return is_unknown(d[0]) ? d[0] : snn_dim_pow(d[0], 0.5);
 	case DR_POW:
 		return power(e->loc, d[0], args[1], d[1]);
 	case DR_GRAD:
-		return snn_dim_div(d[0], d[1]);
+		return dvd(e->loc, d[0], d[1]);
 	}
 	return unknown();
 }
@@ -356,7 +503,7 @@ static Dim infer(Expr *e)
 	case EX_NAME:
 		return set(e, name_dim(e));
 	case EX_DERIV:
-		return set(e, e->var ? snn_dim_div(var_dim(e->var), DIM_TIME) : unknown());
+		return set(e, e->var ? dvd(e->loc, var_dim(e->var), DIM_TIME) : unknown());
 	case EX_MEMBER:
 		return set(e, e->var ? var_dim(e->var) : unknown());
 	case EX_UNARY: {
@@ -405,13 +552,30 @@ static void check_stmts(Vec *body)
 	}
 }
 
-/* A constant time must not be negative (expressions are left to run time). */
-static void not_negative(Expr *e, const char *what)
+/* A constant time (a delay, a refractory period) is checked as a double
+ * before anything converts it to steps: finite, not negative, and at most
+ * max_steps steps of the network's dt (dt = 0: a library, no network).
+ * Expressions that are not constant are left to run time. */
+static double net_dt;
+
+static void time_steps(Expr *e, const char *what, double max_steps)
 {
 	double v;
 	Dim d;
-	if (const_eval(e, &v, &d) && v < 0)
+	if (!const_eval(e, &v, &d) || !dim_eq(d, DIM_TIME))
+		return;
+	if (!isfinite(v)) {
+		dim_error(e->loc, "%s must be finite, got %s", what, num_str(v));
+		return;
+	}
+	if (v < 0) {
 		dim_error(e->loc, "%s must not be negative, got %g ms", what, v * 1e3);
+		return;
+	}
+	double steps = net_dt > 0 ? floor(v / net_dt + 0.5) : 0;
+	if (steps > max_steps)
+		dim_error(e->loc, "%s of %g s is %.4g steps of dt = %g ms: at most %.0f steps",
+			  what, v, steps, net_dt * 1e3, max_steps);
 }
 
 /* An annotated declaration's initial value must match the annotation. */
@@ -435,7 +599,7 @@ static void check_var(Var *v)
 static void check_ode(Var *x, Member *m)
 {
 	Dim c = m->coef ? infer(m->coef) : DIM_ONE;
-	Dim left = snn_dim_div(snn_dim_mul(c, var_dim(x)), DIM_TIME);
+	Dim left = dvd(m->loc, mul(m->loc, c, var_dim(x)), DIM_TIME);
 	Dim right = infer(m->value);
 	sides(m->loc, NULL, left, m->value, right);
 }
@@ -455,7 +619,9 @@ static void check_model(Model *m)
 		infer(m->spike);
 	if (m->refractory) {
 		expect(m->refractory, DIM_TIME, "refractory period");
-		not_negative(m->refractory, "refractory period");
+		/* refractoriness counts steps in int32 relative to a base moved
+		 * every 2^30 steps (DESIGN.md) */
+		time_steps(m->refractory, "refractory period", 1 << 30);
 	}
 }
 
@@ -499,15 +665,16 @@ static void check_conn(Conn *c)
 		expect(c->p, DIM_ONE, "connection probability p");
 	if (c->delay) {
 		expect(c->delay, DIM_TIME, "delay");
-		not_negative(c->delay, "delay");
+		time_steps(c->delay, "delay", INT32_MAX - 1);     /* a ring of D + 1 slots */
 	}
 }
 
 bool check_dims(Unit *u)
 {
-	reports = vec_new();
+	reports = map_new();
 	visiting = vec_new();
 	failed = false;
+	net_dt = u->net ? u->net->dt : 0;
 	VEC_EACH(Model *, m, u->models)
 		check_model(m);
 	if (u->net) {

@@ -10,6 +10,8 @@
  *   snnc check MODEL.snn
  *   snnc run MODEL.snn [build options] [-- SIMULATOR ARGS]
  *
+ * (`snnc run -o BIN` builds the simulator at BIN, as build does, and runs
+ * it; without -o it comes from the cache.)
  * plus --dump=ast|layout|schedule|c (print a stage's result) and --version.  Bad command
  * lines exit 2, internal errors 3.
  */
@@ -34,9 +36,8 @@ typedef struct Args {
 
 static _Noreturn void usage_error(const char *fmt, const char *arg)
 {
-	fprintf(stderr, "snnc: error: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nusage: snnc build|check|run MODEL.snn [options]   (snnc --help)\n");
+	cmd_error(fmt, arg);
+	fprintf(stderr, "usage: snnc build|check|run MODEL.snn [options]   (snnc --help)\n");
 	exit(2);
 }
 
@@ -45,6 +46,7 @@ static void usage(FILE *f)
 	fputs("usage: snnc build MODEL.snn [-o BIN] [--emit-c DIR] [-O0..-O3] [--cc CC]\n"
 	      "       snnc check MODEL.snn\n"
 	      "       snnc run MODEL.snn [build options] [-- SIMULATOR ARGS]\n"
+	      "         (run -o BIN: build the simulator at BIN, then run it)\n"
 	      "options: --dump=ast|layout|schedule|c  print a stage's result; --version\n", f);
 }
 
@@ -149,7 +151,7 @@ static void mkdir_p(const char *dir)
 			*p = '/';
 		}
 	if (mkdir(d, 0777) && errno != EEXIST) {
-		fprintf(stderr, "snnc: error: cannot create directory '%s': %s\n", dir, strerror(errno));
+		cmd_error("cannot create directory '%s': %s", dir, strerror(errno));
 		exit(2);
 	}
 }
@@ -158,13 +160,13 @@ static void write_c(Unit *u, const char *path)
 {
 	FILE *f = fopen(path, "w");
 	if (!f) {
-		fprintf(stderr, "snnc: error: cannot write '%s': %s\n", path, strerror(errno));
+		cmd_error("cannot write '%s': %s", path, strerror(errno));
 		exit(2);
 	}
 	EmitOptions eo = { .source = u->path, .c_name = "model.c", .line_directives = true };
 	emit_c(f, u, &eo);
 	if (fclose(f)) {
-		fprintf(stderr, "snnc: error: cannot write '%s': %s\n", path, strerror(errno));
+		cmd_error("cannot write '%s': %s", path, strerror(errno));
 		exit(2);
 	}
 }
@@ -184,8 +186,8 @@ static const char *temp_dir(void)
 	const char *tmp = getenv("TMPDIR");
 	char *t = arena_printf("%s/snnc-XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(t)) {
-		fprintf(stderr, "snnc: error: cannot create a temporary directory: %s\n", strerror(errno));
-		exit(3);
+		cmd_error("cannot create a temporary directory: %s", strerror(errno));
+		exit(2);
 	}
 	return t;
 }
@@ -196,6 +198,11 @@ static int build(Unit *u, const Args *a, const char *out)
 		error_file(a->model, "no network to build (a file of models alone can only be checked)");
 		return 1;
 	}
+	int bad = check_output(out);
+	if (!bad)
+		bad = check_cc(a->cc ? a->cc : default_cc());
+	if (bad)
+		return bad;
 	const char *dir = a->emit_dir;
 	const char *tmp = NULL;
 	if (dir)
@@ -258,15 +265,12 @@ static uint64_t cache_key(Unit *u, const Args *a)
 	h = fnv(h, &a->opt, sizeof a->opt);
 	const char *extra = getenv("SNNC_CFLAGS");
 	h = fnv_str(h, extra ? extra : "");
-	Vec *seen = vec_new();
+	Map *seen = map_new();     /* files hashed, by path (one SrcFile each) */
 	VEC_EACH(TopDecl *, td, u->prog->decls) {
 		const SrcFile *f = td->loc.file;
-		bool dup = false;
-		VEC_EACH(SrcFile *, s, seen)
-			dup = dup || s == f;
-		if (!f || dup)
+		if (!f || map_get(seen, f->path))
 			continue;
-		vec_push(seen, (void *)f);
+		map_put(seen, f->path, (void *)f);
 		h = fnv_str(h, f->path);
 		h = fnv(h, f->text, f->len);
 	}
@@ -293,15 +297,21 @@ static int run(Unit *u, const Args *a)
 	}
 	const char *dir = arena_printf("%s/%016llx", cache_root(), (unsigned long long)cache_key(u, a));
 	const char *bin = arena_printf("%s/sim", dir);
-	if (access(bin, X_OK) != 0) {
+	if (a->out) {
+		/* -o X: the simulator is built at X (as by snnc build), then run */
+		int st = build(u, a, a->out);
+		if (st)
+			return st;
+		bin = a->out;
+	} else if (access(bin, X_OK) != 0) {
 		mkdir_p(dir);
 		const char *tmp = arena_printf("%s.%d", bin, (int)getpid());
 		int st = build(u, a, tmp);
 		if (st)
 			return st;
 		if (rename(tmp, bin)) {
-			fprintf(stderr, "snnc: error: cannot write the cache '%s': %s\n", bin, strerror(errno));
-			return 3;
+			cmd_error("cannot write the cache '%s': %s", bin, strerror(errno));
+			return 2;
 		}
 	}
 	char **argv = arena_alloc(sizeof(char *) * (size_t)(a->nsim + 2));
@@ -311,7 +321,7 @@ static int run(Unit *u, const Args *a)
 		argv[k + 1] = a->sim[k];
 	fflush(NULL);
 	execv(bin, argv);
-	fprintf(stderr, "snnc: error: cannot run '%s': %s\n", bin, strerror(errno));
+	cmd_error("cannot run '%s': %s", bin, strerror(errno));
 	return 3;
 }
 

@@ -8,7 +8,9 @@
  * the returned Program.  Each file is read once per parse, identified by its
  * realpath: importing it again adds nothing; importing a file that is still
  * being parsed (a cycle) is an error at the import, and so is importing a
- * file that holds a network.
+ * file that holds a network.  Only regular files of at most SNNC_MAX_FILE
+ * bytes are read (read_file): not /dev/zero, not a FIFO.  A leading UTF-8
+ * byte order mark is skipped.
  */
 #include <errno.h>
 #include <limits.h>
@@ -18,23 +20,17 @@
 #include "snnc.h"
 #include "parser.h"
 
+/* Files by realpath: the value is ACTIVE while the file is being parsed
+ * (on the import stack), DONE after. */
 typedef struct {
-	Vec *done;       /* realpaths of files fully parsed */
-	Vec *active;     /* realpaths of files being parsed (import stack) */
+	Map *files;
 } Session;
 
-static bool contains(const Vec *v, const char *s)
-{
-	VEC_EACH(const char *, x, v)
-		if (strcmp(x, s) == 0)
-			return true;
-	return false;
-}
+static char ACTIVE[] = "active", DONE[] = "done";
 
-static void pop_last(Vec *v)
+static bool is(const Session *s, const char *key, const char *state)
 {
-	if (v->n > 0)
-		v->n--;
+	return map_get(s->files, key) == state;
 }
 
 /* The identity of a file: its realpath, or the path itself if it has none
@@ -62,7 +58,9 @@ static Program *parse_text(const SrcFile *f)
 	Program *p = arena_alloc(sizeof(Program));
 	p->decls = vec_new();
 	yyscan_t scanner = lex_open(f);
+	ast_check_depth(true);
 	int rc = snn_yyparse(scanner, p);
+	ast_check_depth(false);
 	lex_close(scanner);
 	return rc == 0 ? p : NULL;
 }
@@ -74,16 +72,16 @@ static void expand_import(Session *s, const TopDecl *imp, Vec *out)
 {
 	const char *path = relative_to(imp->loc.file->path, imp->name);
 	const char *key = file_key(path);
-	if (contains(s->active, key)) {
+	if (is(s, key, ACTIVE)) {
 		error_at(imp->loc, "import cycle: \"%s\" is already being imported", imp->name);
 		return;
 	}
-	if (contains(s->done, key))
+	if (is(s, key, DONE))
 		return;
 	size_t len;
 	char *text = read_file(path, &len);
 	if (!text) {
-		error_at(imp->loc, "cannot import \"%s\": %s", imp->name, strerror(errno));
+		error_at(imp->loc, "cannot import \"%s\": %s", imp->name, read_file_error());
 		return;
 	}
 	Program *p = parse_source(s, path, text, len);
@@ -101,6 +99,12 @@ static void expand_import(Session *s, const TopDecl *imp, Vec *out)
 
 static Program *parse_source(Session *s, const char *path, const char *text, size_t len)
 {
+	/* A UTF-8 byte order mark (editors on Windows write one) is not part
+	 * of the text: skipped, so columns count from after it. */
+	if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3)) {
+		text += 3;
+		len -= 3;
+	}
 	SrcFile *f = arena_alloc(sizeof(SrcFile));
 	f->path = arena_strdup(path);
 	f->text = text;
@@ -109,7 +113,7 @@ static Program *parse_source(Session *s, const char *path, const char *text, siz
 	Program *p = parse_text(f);
 	if (!p)
 		return NULL;
-	vec_push(s->active, (void *)key);
+	map_put(s->files, key, ACTIVE);
 	Vec *decls = vec_new();
 	VEC_EACH(TopDecl *, d, p->decls) {
 		if (d->kind == TD_IMPORT)
@@ -117,15 +121,14 @@ static Program *parse_source(Session *s, const char *path, const char *text, siz
 		else
 			vec_push(decls, d);
 	}
-	pop_last(s->active);
-	vec_push(s->done, (void *)key);
+	map_put(s->files, key, DONE);
 	p->decls = decls;
 	return p;
 }
 
 static Program *parse_top(const char *path, const char *text, size_t len)
 {
-	Session s = { vec_new(), vec_new() };
+	Session s = { map_new() };
 	int before = error_count();
 	Program *p = parse_source(&s, path, text, len);
 	return error_count() == before ? p : NULL;
@@ -136,7 +139,7 @@ Program *parse_file(const char *path)
 	size_t len;
 	char *text = read_file(path, &len);
 	if (!text) {
-		error_file(path, "cannot read file: %s", strerror(errno));
+		error_file(path, "cannot read file: %s", read_file_error());
 		return NULL;
 	}
 	return parse_top(path, text, len);

@@ -57,6 +57,8 @@ static Var *builtin_var(Model *m, Vec *cache, Builtin b)
 
 Var *model_var(const Model *m, const char *name)
 {
+	if (m->var_map)
+		return map_get(m->var_map, name);
 	VEC_EACH(Var *, v, m->vars)
 		if (!strcmp(v->name, name))
 			return v;
@@ -339,6 +341,7 @@ static void declare(Scope *s, Decl *d, VarKind k)
 	v->decl = d;
 	v->index = m->vars->n;
 	vec_push(m->vars, v);
+	map_put(m->var_map, v->name, v);
 }
 
 static VarKind member_var_kind(MemberKind k)
@@ -567,6 +570,7 @@ static Model *resolve_model(TopDecl *td, Model *pre, Model *post, bool template_
 	m->loc = td->loc;
 	m->decl = td;
 	m->vars = vec_new();
+	m->var_map = map_new();
 	m->odes = vec_new();
 	m->on_tick = vec_new();
 	m->on_pre = vec_new();
@@ -591,11 +595,14 @@ typedef struct NetCtx {
 	Unit *u;
 	Network *net;
 	Vec *globals;
-	Vec *items;              /* NetItem*: every item of the network, in any order */
+	Map *records;            /* stem -> Record* */
+	Map *declared;           /* names of the network's pops, slices, named connections */
 } NetCtx;
 
 Model *find_model(Unit *u, const char *name)
 {
+	if (u->model_map)
+		return map_get(u->model_map, name);
 	VEC_EACH(Model *, m, u->models)
 		if (!strcmp(m->name, name))
 			return m;
@@ -604,29 +611,25 @@ Model *find_model(Unit *u, const char *name)
 
 static Group *find_group(Network *n, const char *name)
 {
-	VEC_EACH(Group *, g, n->groups)
-		if (!strcmp(g->name, name))
-			return g;
-	return NULL;
+	return map_get(n->group_map, name);
 }
 
 static Conn *find_conn(Network *n, const char *name)
 {
-	VEC_EACH(Conn *, c, n->conns)
-		if (c->name && !strcmp(c->name, name))
-			return c;
-	return NULL;
+	return map_get(n->conn_map, name);
+}
+
+static void add_group(Network *n, Group *g)
+{
+	vec_push(n->groups, g);
+	map_put(n->group_map, g->name, g);
 }
 
 /* Is `name` declared by an item of the network, wherever it stands, or
  * already given to a connection? */
 static bool name_used(NetCtx *c, const char *name)
 {
-	VEC_EACH(NetItem *, it, c->items)
-		if ((it->kind == NI_POP || it->kind == NI_LET || it->kind == NI_CONNECT) && it->name &&
-		    !strcmp(it->name, name))
-			return true;
-	return find_conn(c->net, name) != NULL;
+	return map_get(c->declared, name) || find_conn(c->net, name);
 }
 
 /* An unnamed connection is PRE_POST_K (K its index); a user's name wins:
@@ -652,6 +655,55 @@ static bool name_taken(NetCtx *c, const char *name, Loc loc)
 	return true;
 }
 
+/* A named argument or setting met before: "given twice", a note at the
+ * first; else remembered in seen.  A bare name (one_to_one) counts too. */
+static bool given_twice(Map *seen, const char *name, Loc loc)
+{
+	Loc *first = map_get(seen, name);
+	if (first) {
+		error_at(loc, "'%s' is given twice", name);
+		note_at(*first, "the first '%s' is here", name);
+		return true;
+	}
+	first = arena_alloc(sizeof *first);
+	*first = loc;
+	map_put(seen, name, first);
+	return false;
+}
+
+static const char *arg_name(const Expr *a)
+{
+	return a->kind == EX_ARG || a->kind == EX_NAME ? a->name : NULL;
+}
+
+/* Report every argument of a call (after the first `skip`) given twice. */
+static void duplicate_args(Expr *call, int skip, Map *seen)
+{
+	VEC_EACH(Expr *, a, call->args)
+		if (a_i >= skip && arg_name(a))
+			given_twice(seen, a->name, a->loc);
+}
+
+/* The most steps a run (or a sampling period) may count: its stamps
+ * (n+1)*dt are doubles, exact up to 2^53 steps. */
+#define MAX_RUN_STEPS 9007199254740992.0
+
+static void check_steps(Loc loc, const char *what, double v, double dt)
+{
+	double steps = floor(v / dt + 0.5);
+	if (steps > MAX_RUN_STEPS)
+		error_at(loc, "%s of %g s is %.4g steps of dt = %g ms: more than 2^53 steps, "
+			 "the most a simulation can count", what, v, steps, dt * 1e3);
+}
+
+/* `(1 s)^(0/0)`: a unit raised to an exponent that is not finite, or to one
+ * so large the dimension's exponents leave [-DIM_MAX_EXP, DIM_MAX_EXP]. */
+static void bad_dim(Loc loc, const char *what)
+{
+	error_at(loc, "%s has a dimension out of range: exponents of units must be finite and "
+		 "at most %d in magnitude", what, DIM_MAX_EXP);
+}
+
 /* A constant of a given dimension: sizes, dt, durations, periods. */
 static bool eval_dim(Expr *e, Dim want, const char *what, double *out)
 {
@@ -659,6 +711,10 @@ static bool eval_dim(Expr *e, Dim want, const char *what, double *out)
 	Dim d;
 	if (!const_eval(e, &v, &d)) {
 		error_at(e->loc, "%s must be a constant", what);
+		return false;
+	}
+	if (!dim_valid(d)) {
+		bad_dim(e->loc, what);
 		return false;
 	}
 	if (!dim_eq(d, want)) {
@@ -672,7 +728,7 @@ static bool eval_dim(Expr *e, Dim want, const char *what, double *out)
 		return false;
 	}
 	if (!isfinite(v)) {
-		error_at(e->loc, "%s must be finite, got %g", what, v);
+		error_at(e->loc, "%s must be finite, got %s", what, num_str(v));
 		return false;
 	}
 	*out = v;
@@ -722,7 +778,8 @@ static void setting(NetCtx *c, NetItem *it)
 		if (eval_dim(e, DIM_TIME, "dt", &v)) {
 			if (!(v > 0))
 				error_at(e->loc, "dt must be a positive time");
-			n->dt = v;
+			else
+				n->dt = v;
 		}
 	} else if (!strcmp(k, "method")) {
 		if (e->kind != EX_NAME)
@@ -753,9 +810,19 @@ static void setting(NetCtx *c, NetItem *it)
 	}
 }
 
-/* Resolve `name = value` inits of a pop or connection in its model's scope. */
-/* Does a value differ from element to element (so cannot set a param)? */
-static bool per_element_value(const Expr *e)
+/* Does a value differ from element to element (so cannot set a param)?
+ * It does if it reads, directly or through lets, a state, an input, a
+ * per-element built-in (t, i, t_last, spiked, xi), pre./post. or rand().
+ * A let's answer is computed once (Var.per_elem), the lets it reads first,
+ * with an explicit stack: a chain of any length is followed to its end
+ * (a let in a cycle counts as not per element; dims.c reports the cycle). */
+static bool is_let_var(const Var *v)
+{
+	return v && v->kind == VK_LET && v->decl && v->decl->init;
+}
+
+/* The answer for e itself, lets read as their memo (3: yes). */
+static bool per_element_here(const Expr *e)
 {
 	if (!e)
 		return false;
@@ -767,21 +834,67 @@ static bool per_element_value(const Expr *e)
 	    (e->var->kind == VK_STATE || e->var->kind == VK_INPUT ||
 	     (e->var->kind == VK_BUILTIN && e->var->builtin != BI_DT && e->var->builtin != BI_N)))
 		return true;
-	if (e->kind == EX_NAME && e->var && e->var->kind == VK_LET) {
-		static int lets;         /* a cycle of lets is reported by dims.c */
-		if (lets > 100)
-			return false;
-		lets++;
-		bool r = per_element_value(e->var->decl->init);
-		lets--;
-		return r;
-	}
-	if (per_element_value(e->a) || per_element_value(e->b) || per_element_value(e->c))
+	if (e->kind == EX_NAME && is_let_var(e->var))
+		return e->var->per_elem == 3;
+	if (per_element_here(e->a) || per_element_here(e->b) || per_element_here(e->c))
 		return true;
 	VEC_EACH(Expr *, a, e->args)
-		if (per_element_value(a))
+		if (per_element_here(a))
 			return true;
 	return false;
+}
+
+/* The lets e reads whose answer is not known yet, appended to out. */
+static void unknown_lets(const Expr *e, Vec *out)
+{
+	if (!e)
+		return;
+	if (e->kind == EX_NAME && is_let_var(e->var) && e->var->per_elem == 0)
+		vec_push(out, e->var);
+	unknown_lets(e->a, out);
+	unknown_lets(e->b, out);
+	unknown_lets(e->c, out);
+	VEC_EACH(Expr *, a, e->args)
+		unknown_lets(a, out);
+}
+
+typedef struct {
+	Var *v;
+	Vec *deps;       /* lets v reads, unknown when collected */
+	int next;
+} LetFrame;
+
+static LetFrame *let_frame(Var *v)
+{
+	LetFrame *f = arena_alloc(sizeof *f);
+	f->v = v;
+	f->deps = vec_new();
+	v->per_elem = 1;
+	unknown_lets(v->decl->init, f->deps);
+	return f;
+}
+
+static bool per_element_value(const Expr *e)
+{
+	Vec *roots = vec_new(), *stack = vec_new();
+	unknown_lets(e, roots);
+	VEC_EACH(Var *, root, roots) {
+		if (root->per_elem)
+			continue;
+		vec_push(stack, let_frame(root));
+		while (stack->n) {
+			LetFrame *f = stack->items[stack->n - 1];
+			if (f->next < f->deps->n) {
+				Var *w = f->deps->items[f->next++];
+				if (!w->per_elem)
+					vec_push(stack, let_frame(w));
+				continue;
+			}
+			f->v->per_elem = per_element_here(f->v->decl->init) ? 3 : 2;
+			stack->n--;
+		}
+	}
+	return per_element_here(e);
 }
 
 /* Resolve `name = value` (an initial value or a param override) of a pop or
@@ -833,8 +946,12 @@ static bool gen_const(Expr *e, Dim want, const char *what, double *out)
 		error_at(e->loc, "%s must be a constant", what);
 		return false;
 	}
+	if (!dim_valid(d)) {
+		bad_dim(e->loc, what);
+		return false;
+	}
 	if (!isfinite(*out)) {
-		error_at(e->loc, "%s must be finite, got %g", what, *out);
+		error_at(e->loc, "%s must be finite, got %s", what, num_str(*out));
 		return false;
 	}
 	return dim_eq(d, want);
@@ -848,8 +965,12 @@ static void check_generator(NetCtx *c, Pop *p)
 	Dim hz = snn_dim_div(DIM_ONE, DIM_TIME);
 	if (p->rate && gen_const(p->rate, hz, "rate", &v) && v < 0)
 		error_at(p->rate->loc, "rate must not be negative, got %g Hz", v);
-	if (p->present && gen_const(p->present, DIM_TIME, "present", &v) && !(v > 0))
-		error_at(p->present->loc, "present must be a positive time");
+	if (p->present && gen_const(p->present, DIM_TIME, "present", &v)) {
+		if (!(v > 0))
+			error_at(p->present->loc, "present must be a positive time");
+		else
+			check_steps(p->present->loc, "present", v, c->net->dt);
+	}
 	VEC_EACH(Expr *, t, p->times)
 		if (gen_const(t, DIM_TIME, "a spike time", &v) && !(floor(v / c->net->dt + 0.5) > 0))
 			error_at(t->loc, "spike time %g ms falls in step 0 or before (dt = %g ms): "
@@ -885,6 +1006,7 @@ static void check_generator_args(Expr *call, const char **allowed)
 static void generator(NetCtx *c, Pop *p, Expr *call)
 {
 	Vec *args = call->args;
+	duplicate_args(call, 1, map_new());
 	if (!strcmp(call->name, "from_file")) {
 		p->kind = POP_FROM_FILE;
 		Expr *path = args && args->n ? args->items[0] : NULL;
@@ -949,7 +1071,7 @@ static void pop_item(NetCtx *c, NetItem *it)
 	vec_push(c->net->pops, p);
 	Group *g = arena_alloc(sizeof *g);
 	*g = (Group){ .name = p->name, .pop = p, .lo = 0, .hi = -1, .loc = it->loc };
-	vec_push(c->net->groups, g);
+	add_group(c->net, g);
 
 	Expr *call = it->value;
 	if (!call || call->kind != EX_CALL) {
@@ -986,6 +1108,7 @@ static void pop_item(NetCtx *c, NetItem *it)
 	else
 		eval_int(n, "a population size", 1, INT32_MAX, &p->n);
 	Vec *builtins = vec_new();
+	Map *seen = map_new();
 	VEC_EACH(Expr *, a, call->args) {
 		if (a_i == 0)
 			continue;
@@ -993,11 +1116,15 @@ static void pop_item(NetCtx *c, NetItem *it)
 			error_at(a->loc, "expected NAME = VALUE");
 			continue;
 		}
+		if (given_twice(seen, a->name, a->loc))
+			continue;
 		Init *in = resolve_init(m, NULL, NULL, a->name, a->a, a->loc, builtins);
 		if (in)
 			vec_push(p->inits, in);
 	}
 	VEC_EACH(Decl *, d, it->decls) {
+		if (given_twice(seen, d->name, d->loc))
+			continue;
 		Init *in = resolve_init(m, NULL, NULL, d->name, d->init, d->loc, builtins);
 		if (in)
 			vec_push(p->inits, in);
@@ -1057,7 +1184,7 @@ static void let_item(NetCtx *c, NetItem *it)
 	Group *ng = arena_alloc(sizeof *ng);
 	*ng = g;
 	ng->name = it->name;
-	vec_push(c->net->groups, ng);
+	add_group(c->net, ng);
 }
 
 /* A pseudo neuron model for generators: they have t_last and spiked. */
@@ -1129,6 +1256,18 @@ static void connect_arg(NetCtx *c, Conn *cn, Expr *a, Model *pre, Model *post, V
 	}
 }
 
+/* An argument that chooses how pre and post are connected (mask only
+ * filters: it goes with one of them). */
+static bool is_connectivity(const Expr *a)
+{
+	const char *k = arg_name(a);
+	if (!k)
+		return false;
+	if (a->kind == EX_NAME)
+		return true;
+	return !strcmp(k, "p") || !strcmp(k, "fan_in") || !strcmp(k, "weights");
+}
+
 /* Where the argument `name` (NAME = E, or a bare NAME) of a call is. */
 static Loc arg_loc(const Expr *call, const char *name, Loc fallback)
 {
@@ -1174,8 +1313,23 @@ static void connect_item(NetCtx *c, NetItem *it)
 	}
 	cn->syn = resolve_model(tm->decl, pre, post, false);
 	vec_push(c->net->conns, cn);
+	if (!find_conn(c->net, cn->name))       /* the first of a name, as a list search found */
+		map_put(c->net->conn_map, cn->name, cn);
 	Vec *builtins = vec_new();
+	Map *seen = map_new();
+	Expr *conn_kind = NULL;       /* the argument that chose the connectivity */
 	VEC_EACH(Expr *, a, call->args) {
+		if (arg_name(a) && given_twice(seen, a->name, a->loc))
+			continue;
+		if (is_connectivity(a)) {
+			if (conn_kind) {
+				error_at(a->loc, "conflicting connectivity: '%s' and '%s' (give one of "
+					 "p, fan_in, weights, one_to_one, all_to_all)", conn_kind->name, a->name);
+				note_at(conn_kind->loc, "'%s' is here", conn_kind->name);
+				continue;
+			}
+			conn_kind = a;
+		}
 		if (a->kind == EX_ARG)
 			connect_arg(c, cn, a, pre, post, builtins);
 		else
@@ -1201,6 +1355,19 @@ static void connect_item(NetCtx *c, NetItem *it)
 	cn->hetero_delay = cn->delay && per_element_value(cn->delay);
 }
 
+/* The params of a generator as variables, for `record G.rate`: a poisson
+ * population's rate (a param settable with --set; the emitter's var row
+ * "rate").  NULL for any other name. */
+static Var *generator_param(Pop *p, const char *name)
+{
+	if (p->kind != POP_POISSON || strcmp(name, "rate"))
+		return NULL;
+	Var *v = new_var(NULL, "rate", VK_PARAM, p->loc);
+	v->dim = snn_dim_div(DIM_ONE, DIM_TIME);
+	v->dim_known = true;
+	return v;
+}
+
 static Record *new_record(Loc loc)
 {
 	Record *r = arena_alloc(sizeof *r);
@@ -1219,6 +1386,8 @@ static void record_item(NetCtx *c, NetItem *it)
 			r->every = every;
 			if (!(every > 0))
 				error_at(it->value2->loc, "every must be a positive time");
+			else
+				check_steps(it->value2->loc, "every", every, c->net->dt);
 		}
 		r->every_loc = it->value2->loc;
 	}
@@ -1271,6 +1440,8 @@ static void record_item(NetCtx *c, NetItem *it)
 			Builtin b = builtin_lookup(var);
 			if (b == BI_T_LAST || b == BI_SPIKED) {
 				r->builtin = b;
+			} else if (!m && (r->var = generator_param(g->pop, var))) {
+				/* a generator's param (§4: any param can be recorded) */
 			} else if (!m || !(r->var = model_var(m, var))) {
 				error_at(e->loc, "population '%s' has no variable '%s'", g->name, var);
 				return;
@@ -1285,12 +1456,13 @@ static void record_item(NetCtx *c, NetItem *it)
 			return;
 		}
 	}
-	VEC_EACH(Record *, o, c->net->records)
-		if (!strcmp(o->stem, r->stem)) {
-			error_at(it->loc, "'%s' is already recorded (one record per variable)", r->stem);
-			note_at(o->loc, "the first record of '%s' is here", r->stem);
-			return;
-		}
+	Record *o = map_get(c->records, r->stem);
+	if (o) {
+		error_at(it->loc, "'%s' is already recorded (one record per variable)", r->stem);
+		note_at(o->loc, "the first record of '%s' is here", r->stem);
+		return;
+	}
+	map_put(c->records, r->stem, r);
 	vec_push(c->net->records, r);
 }
 
@@ -1308,7 +1480,13 @@ static void network_item(NetCtx *c, NetItem *it)
 		if (c->net->has_run)
 			error_at(it->loc, "a network has one 'run'");
 		c->net->has_run = true;
-		eval_dim(it->value, DIM_TIME, "run", &c->net->duration);
+		if (eval_dim(it->value, DIM_TIME, "run", &c->net->duration)) {
+			if (c->net->duration < 0)
+				error_at(it->value->loc, "run must not be negative, got %g s",
+					 c->net->duration);
+			else
+				check_steps(it->value->loc, "run", c->net->duration, c->net->dt);
+		}
 		break;
 	}
 }
@@ -1326,15 +1504,29 @@ static Network *resolve_network(Unit *u, TopDecl *td)
 	n->groups = vec_new();
 	n->conns = vec_new();
 	n->records = vec_new();
+	n->group_map = map_new();
+	n->conn_map = map_new();
 	n->source = u->path;
-	NetCtx c = { .u = u, .net = n, .items = td->members };
-	/* settings first: dt is needed by everything else */
+	NetCtx c = { .u = u, .net = n, .records = map_new(), .declared = map_new() };
 	VEC_EACH(NetItem *, it, td->members)
-		if (it->kind == NI_SETTING)
+		if ((it->kind == NI_POP || it->kind == NI_LET || it->kind == NI_CONNECT) && it->name)
+			map_put(c.declared, it->name, it);
+	/* The items may come in any order (§4): settings first (dt is needed
+	 * by everything else), then what names refer to: populations, slices,
+	 * connections; then the rest (records, run). */
+	static const NetItemKind order[] = { NI_SETTING, NI_POP, NI_LET, NI_CONNECT };
+	Map *settings = map_new();
+	for (size_t k = 0; k <= sizeof order / sizeof order[0]; k++)
+		VEC_EACH(NetItem *, it, td->members) {
+			bool mine = k < sizeof order / sizeof order[0] ? it->kind == order[k] :
+				it->kind != NI_SETTING && it->kind != NI_POP && it->kind != NI_LET &&
+				it->kind != NI_CONNECT;
+			if (!mine)
+				continue;
+			if (it->kind == NI_SETTING && given_twice(settings, it->name, it->name_loc))
+				continue;
 			network_item(&c, it);
-	VEC_EACH(NetItem *, it, td->members)
-		if (it->kind != NI_SETTING)
-			network_item(&c, it);
+		}
 	if (!n->has_run)
 		error_at(n->loc, "network '%s' has no 'run' (e.g. run 1 s)", n->name);
 	VEC_EACH(Record *, r, n->records)
@@ -1352,6 +1544,7 @@ Unit *resolve(Program *p, const char *path)
 	Unit *u = arena_alloc(sizeof *u);
 	u->prog = p;
 	u->models = vec_new();
+	u->model_map = map_new();
 	u->path = path;
 	TopDecl *net = NULL;
 	VEC_EACH(TopDecl *, td, p->decls) {
@@ -1371,7 +1564,9 @@ Unit *resolve(Program *p, const char *path)
 			note_at(old->decl->name_loc, "previous definition is here");
 			continue;
 		}
-		vec_push(u->models, resolve_model(td, NULL, NULL, true));
+		Model *m = resolve_model(td, NULL, NULL, true);
+		vec_push(u->models, m);
+		map_put(u->model_map, m->name, m);
 	}
 	if (net)
 		u->net = resolve_network(u, net);

@@ -31,6 +31,8 @@ void *arena_alloc(size_t n);                 /* zeroed, never NULL */
 char *arena_strdup(const char *s);
 char *arena_strndup(const char *s, size_t n);
 char *arena_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A number for messages: %g, or "NaN", "inf", "-inf" (not "-nan"). */
+const char *num_str(double v);
 
 typedef struct {
 	void **items;
@@ -42,8 +44,18 @@ void vec_push(Vec *v, void *item);
 	for (int x##_i = 0; (vec) && x##_i < (vec)->n; x##_i++) \
 		for (T x = (T)(vec)->items[x##_i]; x; x = NULL)
 
-/* Read a whole file; NULL if it cannot be read. */
+/* Maps from strings (keys are not copied) to pointers; NULL: absent. */
+typedef struct Map Map;
+Map *map_new(void);
+void *map_get(const Map *m, const char *key);   /* m may be NULL */
+void map_put(Map *m, const char *key, void *val);
+
+/* Source files larger than this are refused (a model is text). */
+#define SNNC_MAX_FILE (64 << 20)
+/* Read a whole regular file; NULL if it cannot be read, is not a regular
+ * file or is larger than SNNC_MAX_FILE: read_file_error() says why. */
 char *read_file(const char *path, size_t *len);
+const char *read_file_error(void);
 
 /* ---------------------------------------------------------------- diag.c */
 typedef struct SrcFile {
@@ -64,6 +76,9 @@ void note_at(Loc loc, const char *fmt, ...) __attribute__((format(printf, 2, 3))
 /* "FILE: error: MSG" where no place applies. */
 void error_file(const char *path, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int error_count(void);
+/* "snnc: error: MSG" on stderr (a command-line or environment error; the
+ * caller exits 2), control bytes escaped like every diagnostic. */
+void cmd_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Internal error: message and exit status 3. */
 _Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Diagnostics go to this stream (stderr by default; tests redirect). */
@@ -228,6 +243,9 @@ TopDecl *new_topdecl(Loc l, TopKind k, const char *name, Loc name_loc, Vec *memb
  * deeper than this: it keeps the compiler's recursion bounded and the
  * generated C within the C compilers' limits (clang: 256 brackets). */
 #define EXPR_MAX_DEPTH 200
+/* The parser turns the check on while it builds trees (parse.c); nodes built
+ * by later stages are not checked. */
+void ast_check_depth(bool on);
 
 /* Deep copy of an expression (resolution fields copied too). */
 Expr *expr_copy(const Expr *e);
@@ -248,7 +266,11 @@ Program *parse_string(const char *path, const char *text);
  * (runtime/units.def), so `--set` at run time reads the same units. */
 typedef snn_dim Dim;
 extern const Dim DIM_ONE, DIM_TIME, DIM_VOLT;
-bool dim_eq(Dim a, Dim b);
+/* Exponents of a valid dimension are finite and at most this in magnitude
+ * (`(1 mV)^1e10` is refused where it is written). */
+#define DIM_MAX_EXP 1000
+bool dim_valid(Dim d);
+bool dim_eq(Dim a, Dim b);                    /* false if either is not valid */
 const char *dim_str(Dim d);                   /* arena string, "volt/second" */
 
 /* ---------------------------------------------------------------- builtins
@@ -318,7 +340,22 @@ typedef struct Var {
 	unsigned mark;         /* scratch for set building (deriv.c) */
 	double size_memo;      /* expanded_size() scratch */
 	unsigned size_epoch;
+	/* set by dims: */
+	int visit;             /* 1 + position on dims' inference stack; 0 when off it */
+	int let_depth;         /* VK_LET: longest chain of lets it reads, itself included */
+	int expand_depth;      /* VK_LET: depth of its expression with lets expanded */
+	/* set by resolve: */
+	signed char per_elem;  /* VK_LET: 0 not yet known, 1 being computed, 2 no, 3 yes */
 } Var;
+
+/* A let's expression, with the lets it reads expanded inline, nests at most
+ * this deep; deeper is "model too deep to compile" at the let (dims.c).
+ * The front end itself has no limit (it follows let chains with explicit
+ * stacks); this one keeps the stages that expand lets recursively (deriv.c:
+ * expand_lets, deriv, depends_on guard at 10 000, and an ODE adds a few
+ * levels) from their "internal error".  A chain `Lk = Lk-1 + c` adds two
+ * levels per let: about 4500 such lets. */
+#define LET_EXPAND_MAX 9000
 
 typedef struct Model {
 	const char *name;
@@ -332,6 +369,7 @@ typedef struct Model {
 	Expr *refractory;
 	const char *method;    /* NULL: the network's */
 	Loc method_loc;
+	Map *var_map;          /* name -> Var* of vars (resolve) */
 	int nsites;            /* number of rand()/randn()/xi draw sites */
 	bool uses_xi;
 	struct Lowered *low;   /* set by lower */
@@ -412,12 +450,14 @@ typedef struct Network {
 	int64_t batch;
 	double duration;
 	Vec *pops, *groups, *conns, *records;   /* Pop*, Group*, Conn*, Record* */
+	Map *group_map, *conn_map;   /* name -> Group*, Conn* */
 	const char *source;    /* the model file's path */
 } Network;
 
 typedef struct Unit {
 	Program *prog;
 	Vec *models;           /* Model* */
+	Map *model_map;        /* name -> Model* */
 	Network *net;          /* NULL for a library */
 	const char *path;
 	struct Layout *layout; /* set by lower (networks only) */
@@ -638,5 +678,10 @@ typedef struct {
 	const char *emit_dir;  /* --emit-c DIR or NULL */
 } BuildOptions;
 int build_binary(const char *c_path, const BuildOptions *bo);
+/* Before building: 0, or 2 after "snnc: error: ..." on stderr when the
+ * simulator cannot be written at `out` (no such directory, not writable, a
+ * directory) or the C compiler cannot be found or executed. */
+int check_output(const char *out);
+int check_cc(const char *cc);
 
 #endif

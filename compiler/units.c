@@ -14,14 +14,29 @@ const Dim DIM_TIME = {{[SNN_S] = 1}};
 /* volt = kg m^2 s^-3 A^-1 */
 const Dim DIM_VOLT = {{[SNN_M] = 2, [SNN_KG] = 1, [SNN_S] = -3, [SNN_A] = -1}};
 
-bool dim_eq(Dim a, Dim b)
+#include <math.h>
+
+bool dim_valid(Dim d)
 {
-	return snn_dim_eq(a, b);
+	for (int k = 0; k < SNN_NDIM; k++)
+		if (!(fabs(d.e[k]) <= DIM_MAX_EXP))      /* NaN fails too */
+			return false;
+	return true;
 }
 
-/* "volt/second": the runtime's spelling, copied into the arena. */
+/* The runtime's comparison takes a NaN exponent as equal to anything: an
+ * invalid dimension equals nothing here. */
+bool dim_eq(Dim a, Dim b)
+{
+	return dim_valid(a) && dim_valid(b) && snn_dim_eq(a, b);
+}
+
+/* "volt/second": the runtime's spelling, copied into the arena (which
+ * prints exponents as int: only valid dimensions reach it). */
 const char *dim_str(Dim d)
 {
 	char buf[256];
+	if (!dim_valid(d))
+		return "(a dimension out of range)";
 	return arena_strdup(snn_dim_format(d, buf, sizeof buf));
 }

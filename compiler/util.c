@@ -4,11 +4,16 @@
  * The compiler is a short-lived process, so everything comes from one arena
  * of large zeroed chunks that is never freed piecemeal (chibicc, QBE's pools).
  * Big requests get a chunk of their own.  Out of memory is an internal error.
+ * Also: string maps (names of a model or a network: lookups in constant
+ * time, so no size of model is quadratic) and reading a source file.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "snnc.h"
 
@@ -16,13 +21,18 @@ enum { CHUNK = 1 << 20, ALIGN = 16 };
 
 static char *chunk;       /* current chunk */
 static size_t used, cap;  /* bytes used / available in it */
+static void *chunks;      /* every chunk, linked through its first word: all
+			   * stay reachable (the arena is never freed, and a
+			   * leak checker must not call it lost) */
 
 static void *fresh(size_t n)
 {
-	void *p = calloc(1, n ? n : 1);
+	void **p = calloc(1, n + ALIGN);
 	if (!p)
 		die("out of memory (%zu bytes)", n);
-	return p;
+	*p = chunks;
+	chunks = p;
+	return (char *)p + ALIGN;
 }
 
 void *arena_alloc(size_t n)
@@ -68,6 +78,15 @@ char *arena_printf(const char *fmt, ...)
 	return p;
 }
 
+const char *num_str(double v)
+{
+	if (isnan(v))
+		return "NaN";
+	if (isinf(v))
+		return v > 0 ? "inf" : "-inf";
+	return arena_printf("%g", v);
+}
+
 Vec *vec_new(void)
 {
 	return arena_alloc(sizeof(Vec));
@@ -86,34 +105,124 @@ void vec_push(Vec *v, void *item)
 	v->items[v->n++] = item;
 }
 
+/* ---- maps from names: open addressing, FNV-1a, grows at half load */
+struct Map {
+	const char **keys;
+	void **vals;
+	size_t n, cap;
+};
+
+static size_t hash_str(const char *s)
+{
+	size_t h = 1469598103934665603u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
+}
+
+Map *map_new(void)
+{
+	return arena_alloc(sizeof(Map));
+}
+
+static size_t map_slot(const Map *m, const char *key)
+{
+	size_t k = hash_str(key) & (m->cap - 1);
+	while (m->keys[k] && strcmp(m->keys[k], key))
+		k = (k + 1) & (m->cap - 1);
+	return k;
+}
+
+void *map_get(const Map *m, const char *key)
+{
+	if (!m || !m->cap)
+		return NULL;
+	size_t k = map_slot(m, key);
+	return m->keys[k] ? m->vals[k] : NULL;
+}
+
+void map_put(Map *m, const char *key, void *val)
+{
+	if (2 * (m->n + 1) > m->cap) {
+		Map old = *m;
+		m->cap = old.cap ? 2 * old.cap : 64;
+		m->keys = arena_alloc(sizeof(char *) * m->cap);
+		m->vals = arena_alloc(sizeof(void *) * m->cap);
+		m->n = 0;
+		for (size_t i = 0; i < old.cap; i++)
+			if (old.keys[i])
+				map_put(m, old.keys[i], old.vals[i]);
+	}
+	size_t k = map_slot(m, key);
+	if (!m->keys[k]) {
+		m->keys[k] = key;
+		m->n++;
+	}
+	m->vals[k] = val;
+}
+
+/* ---- files */
+
+static const char *read_why;
+
+const char *read_file_error(void)
+{
+	return read_why ? read_why : "cannot be read";
+}
+
+static char *fail_read(int fd, const char *why, int err)
+{
+	if (fd >= 0)
+		close(fd);
+	read_why = why ? why : strerror(err);
+	errno = err;
+	return NULL;
+}
+
 /* The whole file, NUL-terminated (NUL bytes inside are kept; *len counts
- * them).  NULL with errno set if it cannot be opened or read. */
+ * them).  NULL if it cannot be opened or read, is not a regular file (a
+ * directory, a device like /dev/zero, a FIFO: opened non-blocking so that a
+ * FIFO without a writer cannot hang us) or is larger than SNNC_MAX_FILE;
+ * read_file_error() then says why. */
 char *read_file(const char *path, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	size_t n = 0, cap = 4096;
-	char *buf = malloc(cap);
-	size_t got;
-	errno = 0;
-	while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
-		n += got;
-		if (n == cap)
-			buf = realloc(buf, cap *= 2);
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return fail_read(-1, NULL, errno);
+	struct stat st;
+	if (fstat(fd, &st))
+		return fail_read(fd, NULL, errno);
+	if (S_ISDIR(st.st_mode))
+		return fail_read(fd, NULL, EISDIR);
+	if (!S_ISREG(st.st_mode))
+		return fail_read(fd, "not a regular file (a device, a FIFO or a socket)", EINVAL);
+	if (st.st_size > SNNC_MAX_FILE)
+		return fail_read(fd, arena_printf("the file is too large (%lld bytes; at most %d MB)",
+						  (long long)st.st_size, SNNC_MAX_FILE >> 20), EFBIG);
+	/* one byte more than the limit: a file that grew since fstat is refused too */
+	size_t cap = (size_t)st.st_size + 1, n = 0;
+	char *text = arena_alloc(cap + 1);
+	for (;;) {
+		ssize_t got = read(fd, text + n, cap - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			return fail_read(fd, NULL, errno);
+		if (got == 0)
+			break;
+		n += (size_t)got;
+		if (n == cap) {
+			if (cap > SNNC_MAX_FILE)
+				return fail_read(fd, arena_printf("the file is too large (at most %d MB)",
+								  SNNC_MAX_FILE >> 20), EFBIG);
+			char *bigger = arena_alloc(2 * cap + 1);
+			memcpy(bigger, text, n);
+			text = bigger;
+			cap *= 2;
+		}
 	}
-	int err = ferror(f) ? (errno ? errno : EIO) : 0;
-	fclose(f);
-	if (!buf)
-		die("out of memory reading %s", path);
-	if (err) {
-		free(buf);
-		errno = err;
-		return NULL;
-	}
-	char *text = arena_alloc(n + 1);
-	memcpy(text, buf, n);
-	free(buf);
+	close(fd);
+	text[n] = '\0';
 	if (len)
 		*len = n;
 	return text;

@@ -227,6 +227,32 @@ START_TEST(test_simplify_rules)
 }
 END_TEST
 
+/* A value that is not finite is never produced by folding nor folded away:
+ * 0/0, 0 * (1/0), (0/0) * 0 and 0/(1-1) keep their division. */
+static bool has_div(const Expr *e)
+{
+	return e && ((e->kind == EX_BINARY && e->op == '/') || has_div(e->a) || has_div(e->b));
+}
+
+START_TEST(test_simplify_nonfinite)
+{
+	Expr *cases[] = {
+		B('/', N(0), N(0)),
+		B('*', N(0), B('/', N(1), N(0))),
+		B('*', B('/', N(0), N(0)), N(0)),
+		B('/', N(0), B('-', N(1), N(1))),
+		B('*', X(), B('/', N(0), N(0))),
+	};
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		Expr *f = simplify(cases[k]);
+		ck_assert_msg(has_div(f), "case %zu lost its division", k);
+		ck_assert_msg(f->kind != EX_NUM || isfinite(f->num), "case %zu folded to %g", k, f->num);
+	}
+	/* 0/x is still 0 (x is not a constant zero) */
+	ck_assert(is_zero(simplify(B('/', N(0), B('+', X(), N(1))))));
+}
+END_TEST
+
 START_TEST(test_lets_and_dependencies)
 {
 	init_let();
@@ -272,6 +298,7 @@ Suite *suite_deriv(void)
 	tcase_add_test(tc, test_functions);
 	tcase_add_test(tc, test_zero_derivatives);
 	tcase_add_test(tc, test_simplify_rules);
+	tcase_add_test(tc, test_simplify_nonfinite);
 	tcase_add_test(tc, test_lets_and_dependencies);
 	tcase_add_test(tc, test_deriv_keeps_input);
 	suite_add_tcase(s, tc);

@@ -127,6 +127,32 @@ START_TEST(test_end_of_file_error)
 }
 END_TEST
 
+/* Control bytes never reach the terminal raw: in the path, the message,
+ * the source line (tab kept) and note; the caret stays under its column. */
+START_TEST(test_control_bytes_escaped)
+{
+	SrcFile f = { "a\x1b]0;x\x07.snn", "\tx = \"\x1b[2J\x7f\" $\n", 0 };
+	f.len = strlen(f.text);
+	capture();
+	error_at(at(&f, 1, 14), "bad \"%s\"", "\x1b[2J\r");
+	note_at(at(&f, 1, 14), "in \x01");
+	error_file("p\x1b", "x\ny");
+	char *got = captured();
+	ck_assert_str_eq(got,
+		"a\\x1b]0;x\\x07.snn:1:14: error: bad \"\\x1b[2J\\x0d\"\n"
+		"\tx = \"\\x1b[2J\\x7f\" $\n"
+		"\t                  ^\n"
+		"a\\x1b]0;x\\x07.snn:1:14: note: in \\x01\n"
+		"\tx = \"\\x1b[2J\\x7f\" $\n"
+		"\t                  ^\n"
+		"p\\x1b: error: x\\x0ay\n");
+	for (char *q = got; *q; q++)
+		ck_assert_msg((unsigned char)*q >= 0x20 || *q == '\n' || *q == '\t',
+			      "raw control byte 0x%02x", (unsigned char)*q);
+	free(got);
+}
+END_TEST
+
 Suite *suite_diag(void)
 {
 	Suite *s = suite_create("diag");
@@ -137,6 +163,7 @@ Suite *suite_diag(void)
 	tcase_add_test(tc, test_no_place);
 	tcase_add_test(tc, test_syntax_error_text);
 	tcase_add_test(tc, test_end_of_file_error);
+	tcase_add_test(tc, test_control_bytes_escaped);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -251,7 +251,7 @@ START_TEST(test_invalid_utf8)
 	/* valid UTF-8 outside a string or comment is still not a token */
 	got = lex_all("x = \xc3\xa9", &diag, NULL, 0);
 	ck_assert_str_eq(got, "n:x = ERROR");
-	check_prefix(diag, "t.snn:1:5: error: unexpected character '\xc3\xa9'\n");
+	check_prefix(diag, "t.snn:1:5: error: unexpected character '\xc3\xa9' (U+00E9)\n");
 	free(got);
 	free(diag);
 }

@@ -582,6 +582,63 @@ START_TEST(test_import_errors)
 }
 END_TEST
 
+/* Files that are not files: a FIFO with no writer (opened non-blocking, so
+ * this test would hang without it), a file over the size limit (sparse:
+ * nothing is written), a directory; the model file itself likewise.  And a
+ * byte order mark is skipped: the error after it is at the right column. */
+START_TEST(test_import_not_a_file)
+{
+	make_dir();
+	ck_assert_int_eq(mkfifo(arena_printf("%s/fifo.snn", dir), 0600), 0);
+	put("f.snn", "import \"fifo.snn\"\n");
+	Program *p;
+	char *diag = parse_file_diag("f.snn", &p);
+	ck_assert_ptr_null(p);
+	char *want = arena_printf("%s/f.snn:1:1: error: cannot import \"fifo.snn\": not a regular "
+				  "file (a device, a FIFO or a socket)\n", dir);
+	ck_assert_msg(strncmp(diag, want, strlen(want)) == 0, "%s", diag);
+	free(diag);
+	diag = parse_file_diag("fifo.snn", &p);
+	ck_assert_ptr_null(p);
+	want = arena_printf("%s/fifo.snn: error: cannot read file: not a regular file (a device, "
+			    "a FIFO or a socket)\n", dir);
+	ck_assert_str_eq(diag, want);
+	free(diag);
+
+	FILE *big = fopen(arena_printf("%s/big.snn", dir), "w");
+	ck_assert_ptr_nonnull(big);
+	ck_assert_int_eq(ftruncate(fileno(big), (off_t)SNNC_MAX_FILE + 1), 0);
+	fclose(big);
+	put("b.snn", "import \"big.snn\"\n");
+	diag = parse_file_diag("b.snn", &p);
+	ck_assert_ptr_null(p);
+	want = arena_printf("%s/b.snn:1:1: error: cannot import \"big.snn\": the file is too large "
+			    "(%lld bytes; at most 64 MB)\n", dir, (long long)SNNC_MAX_FILE + 1);
+	ck_assert_msg(strncmp(diag, want, strlen(want)) == 0, "%s", diag);
+	free(diag);
+
+	put("d.snn", "import \"lib\"\n");
+	diag = parse_file_diag("d.snn", &p);
+	ck_assert_ptr_null(p);
+	want = arena_printf("%s/d.snn:1:1: error: cannot import \"lib\": Is a directory\n", dir);
+	ck_assert_msg(strncmp(diag, want, strlen(want)) == 0, "%s", diag);
+	free(diag);
+
+	put("bom.snn", "\xEF\xBB\xBFneuron A {\n\tstate v = 0 $\n}\n");
+	diag = parse_file_diag("bom.snn", &p);
+	ck_assert_ptr_null(p);
+	want = arena_printf("%s/bom.snn:2:14: error: unexpected character '$'\n"
+			    "\tstate v = 0 $\n\t            ^\n", dir);
+	ck_assert_str_eq(diag, want);
+	free(diag);
+	put("bom2.snn", "\xEF\xBB\xBFneuron A { }\n");
+	diag = parse_file_diag("bom2.snn", &p);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_str_eq(diag, "");
+	free(diag);
+}
+END_TEST
+
 Suite *suite_parser(void)
 {
 	Suite *s = suite_create("parser");
@@ -598,6 +655,7 @@ Suite *suite_parser(void)
 	TCase *ti = tcase_create("imports");
 	tcase_add_test(ti, test_imports);
 	tcase_add_test(ti, test_import_errors);
+	tcase_add_test(ti, test_import_not_a_file);
 	suite_add_tcase(s, ti);
 	return s;
 }

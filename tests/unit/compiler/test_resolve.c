@@ -13,6 +13,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "snnc.h"
@@ -658,6 +659,113 @@ START_TEST(test_network_errors)
 }
 END_TEST
 
+/* ---- big and deep models */
+
+/* A neuron with a chain of n lets L0 = v, Lk = L(k-1) + 1 mV, ending in
+ * `END = L(n-1)` (a param or a state). */
+static char *let_chain(int n, const char *end)
+{
+	size_t cap = (size_t)n * 40 + 200, len = 0;
+	char *src = arena_alloc(cap);
+	len += (size_t)snprintf(src + len, cap - len, "neuron N {\n  state v = 0 mV\n  let L0 = v\n");
+	for (int k = 1; k < n; k++)
+		len += (size_t)snprintf(src + len, cap - len, "  let L%d = L%d + 1 mV\n", k, k - 1);
+	snprintf(src + len, cap - len, "  %s q = L%d\n}\n", end, n - 1);
+	return src;
+}
+
+/* A param reads a state through 150 lets (the old check gave up after 100
+ * and let it through to the C compiler); 4500 lets are no false cycle
+ * (LET_EXPAND_MAX: each `Lk = Lk-1 + 1 mV` nests two levels, L0 one);
+ * one more let is "too deep", at the let that crosses the limit. */
+START_TEST(test_let_chains)
+{
+	ck_error(let_chain(150, "param"), "t.snn:153:13: error: 'q' is a param, shared by the whole "
+		 "population: its value cannot vary per element (declare it as a state for "
+		 "per-element values)");
+	int n = (LET_EXPAND_MAX - 1) / 2 + 1;      /* L(n-1) nests 2n - 1 deep */
+	ck_ok(let_chain(n, "state"));
+	Var *last = var("N", arena_printf("L%d", n - 1));
+	ck_assert_int_eq(last->let_depth, n);
+	ck_assert_int_eq(last->expand_depth, 2 * n - 1);
+	ck_assert(dim_eq(last->dim, DIM_VOLT));
+	ck_error(let_chain(n + 1, "state"),
+		 arena_printf("t.snn:%d:7: error: model too deep to compile: let 'L%d' is the end of "
+			      "a chain of %d lets that nests %d deep expanded (at most %d)",
+			      n + 3, n, n + 1, 2 * n + 1, LET_EXPAND_MAX));
+	/* a long chain of params (dimension from the previous one) */
+	size_t cap = 5000 * 40 + 100, len = 0;
+	char *src = arena_alloc(cap);
+	len += (size_t)snprintf(src + len, cap - len, "neuron P {\n  param a0 = 1 mV\n");
+	for (int k = 1; k < 5000; k++)
+		len += (size_t)snprintf(src + len, cap - len, "  param a%d = a%d * 2\n", k, k - 1);
+	snprintf(src + len, cap - len, "}\n");
+	ck_ok(src);
+	ck_assert(dim_eq(var("P", "a4999")->dim, DIM_VOLT));
+}
+END_TEST
+
+/* 20 000 params and lets, 20 000 populations and connections: names are
+ * found in maps (the list searches took 32 s here). */
+START_TEST(test_many_names)
+{
+	int n = 20000;
+	size_t cap = (size_t)n * 200 + 400, len = 0;
+	char *src = arena_alloc(cap);
+	len += (size_t)snprintf(src + len, cap - len, "neuron N {\n  state v = 0 mV\n");
+	for (int k = 0; k < n; k++)
+		len += (size_t)snprintf(src + len, cap - len, "  param p%d = %d mV\n  let l%d = p%d + v\n",
+					k, k, k, k);
+	len += (size_t)snprintf(src + len, cap - len, "}\nsynapse S {\n  param w = 1 mV\n"
+				"  on pre { post.v += w }\n}\nnetwork net {\n");
+	for (int k = 0; k < n; k++)
+		len += (size_t)snprintf(src + len, cap - len, "  pop P%d = N(1)\n", k);
+	for (int k = 1; k < n; k++)
+		len += (size_t)snprintf(src + len, cap - len,
+					"  connect P%d -> P%d : S(one_to_one) as C%d\n", k - 1, k, k);
+	snprintf(src + len, cap - len, "  record C%d.w\n  run 1 ms\n}\n", n - 1);
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ck_ok(src);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double secs = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+	ck_assert_msg(secs < 10, "20 000 names took %.1f s", secs);
+	ck_assert_int_eq(unit->net->conns->n, n - 1);
+	Record *r = unit->net->records->items[0];
+	ck_assert_ptr_eq(r->conn, conn(n - 2));
+	ck_assert_ptr_eq(var("N", "l19999")->decl->init->a->var, var("N", "p19999"));
+}
+END_TEST
+
+/* Network items in any order (a record above its connection and its
+ * population); a poisson population's rate can be recorded: a VK_PARAM
+ * named rate, in hertz. */
+START_TEST(test_any_order_and_rate)
+{
+	ck_ok("neuron N {\n  state v = 0 mV\n}\n"
+	      "synapse S {\n  param w = 1 mV\n  on pre { post.v += w }\n}\n"
+	      "network net {\n"
+	      "  record C.w\n"
+	      "  record G.rate\n"
+	      "  connect G -> E : S(one_to_one) as C\n"
+	      "  let E = P[0:3]\n"
+	      "  pop P = N(4)\n"
+	      "  pop G = poisson(3, rate = 5 Hz)\n"
+	      "  run 1 ms\n}\n");
+	Record *rc = unit->net->records->items[0], *rr = unit->net->records->items[1];
+	ck_assert_ptr_eq(rc->conn, conn(0));
+	ck_assert_str_eq(rc->stem, "C.w");
+	ck_assert_ptr_eq(conn(0)->pre.pop, pop("G"));
+	ck_assert_int_eq(conn(0)->post.hi, 3);
+	ck_assert_str_eq(rr->stem, "G.rate");
+	ck_assert_ptr_nonnull(rr->var);
+	ck_assert_int_eq(rr->var->kind, VK_PARAM);
+	ck_assert_str_eq(rr->var->name, "rate");
+	ck_assert(dim_eq(rr->var->dim, snn_dim_div(DIM_ONE, DIM_TIME)));
+	ck_assert_ptr_eq(rr->group.pop, pop("G"));
+}
+END_TEST
+
 Suite *suite_resolve(void)
 {
 	Suite *s = suite_create("resolve");
@@ -678,6 +786,12 @@ Suite *suite_resolve(void)
 	tcase_add_test(tc, test_network_records);
 	tcase_add_test(tc, test_paths);
 	tcase_add_test(tc, test_network_errors);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("big");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_let_chains);
+	tcase_add_test(tc, test_many_names);
+	tcase_add_test(tc, test_any_order_and_rate);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,1 @@
+build --cc /nonexistent/cc -o /tmp/snnc-errors-unused

@@ -1,0 +1,1 @@
+build -o /nonexistent/dir/x

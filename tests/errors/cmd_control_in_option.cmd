@@ -1,0 +1,1 @@
+check --fr[2Job

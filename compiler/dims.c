@@ -744,25 +744,14 @@ static bool const_binary(const Expr *e, double *v, Dim *d)
 }
 
 /* One-argument functions of a dimensionless argument. */
-static bool const_pure(FnId f, double x, double *v)
-{
-	switch (f) {
-	case FN_EXP: *v = exp(x); return true;
-	case FN_LOG: *v = log(x); return true;
-	case FN_SIN: *v = sin(x); return true;
-	case FN_COS: *v = cos(x); return true;
-	case FN_TANH: *v = tanh(x); return true;
-	case FN_SIGMOID: *v = 1 / (1 + exp(-x)); return true;
-	case FN_FLOOR: *v = floor(x); return true;
-	default: return false;
-	}
-}
-
+/* A call of a pure built-in at constant arguments: its dimension by the
+ * row's DimRule, its value by fn_fold (builtins.def: one table). */
 static bool const_call(const Expr *e, double *v, Dim *d)
 {
 	FnId f = e->builtin > FN_NONE && e->builtin < FN_COUNT ? (FnId)e->builtin : fn_lookup(e->name);
 	int n = e->args ? e->args->n : 0;
-	if (f == FN_NONE || n < fn_table[f].min_args || n > fn_table[f].max_args || n > 3)
+	if (f == FN_NONE || n < fn_table[f].min_args || n > fn_table[f].max_args || n > 3 ||
+	    fn_table[f].elem != EL_PURE)
 		return false;
 	double x[3] = {0};
 	Dim dx[3] = {DIM_ONE, DIM_ONE, DIM_ONE};
@@ -770,20 +759,31 @@ static bool const_call(const Expr *e, double *v, Dim *d)
 		if (!const_eval(e->args->items[k], &x[k], &dx[k]))
 			return false;
 	*d = dx[0];
-	switch (f) {
-	case FN_SQRT: *v = sqrt(x[0]); *d = snn_dim_pow(dx[0], 0.5); return true;
-	case FN_ABS: *v = fabs(x[0]); return true;
-	case FN_RELU: *v = x[0] > 0 ? x[0] : 0; return true;
-	case FN_SIGN: *v = (x[0] > 0) - (x[0] < 0); *d = DIM_ONE; return true;
-	case FN_HEAVISIDE: *v = x[0] > 0; *d = DIM_ONE; return true;
-	case FN_MIN: *v = fmin(x[0], x[1]); return dim_eq(dx[0], dx[1]);
-	case FN_MAX: *v = fmax(x[0], x[1]); return dim_eq(dx[0], dx[1]);
-	case FN_CLIP:
-		*v = fmin(fmax(x[0], x[1]), x[2]);
-		return dim_eq(dx[0], dx[1]) && dim_eq(dx[0], dx[2]);
-	case FN_POW: return const_pow(x[0], dx[0], x[1], dx[1], v, d);
-	default: return is_one(dx[0]) && const_pure(f, x[0], v);
+	switch (fn_table[f].rule) {
+	case DR_POW:
+		return const_pow(x[0], dx[0], x[1], dx[1], v, d);
+	case DR_SQRT:
+		*d = snn_dim_pow(dx[0], 0.5);
+		break;
+	case DR_SIGN:
+		*d = DIM_ONE;
+		break;
+	case DR_KEEP:
+		break;
+	case DR_SAME:
+		for (int k = 1; k < n; k++)
+			if (!dim_eq(dx[0], dx[k]))
+				return false;
+		break;
+	case DR_PURE:
+		if (!is_one(dx[0]))
+			return false;
+		break;
+	case DR_RAND: case DR_GRAD: case DR_REDUCE:
+		return false;
 	}
+	*v = fn_fold(f, x);
+	return true;
 }
 
 static bool const_name(const Expr *e, double *v, Dim *d)

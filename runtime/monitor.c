@@ -66,11 +66,7 @@ static int64_t owner_size(const snn_sim *sim, const snn_record_desc *r, const sn
 {
 	if (!v)
 		return sim->pops[r->pop].n;
-	if (v->owner_kind == SNN_OWN_CONN)
-		return sim->conns[v->owner].csr.nsyn;
-	if (v->owner_kind == SNN_OWN_POP)
-		return sim->pops[v->owner].n;
-	return 1;
+	return snn_var_count(sim, (int)(v - sim->model->vars));
 }
 
 static int open_spikes(snn_sim *sim, snn_monitor *mo, char *err, size_t errlen)
@@ -141,8 +137,9 @@ static int open_one(snn_sim *sim, snn_monitor *mo, char *conn_done, char *err, s
 		return open_spikes(sim, mo, err, errlen);
 	if (open_var(sim, mo, err, errlen) != 0)
 		return -1;
+	/* CONN.pre/post.npy name the columns of per-synapse variables only */
 	if (mo->var->owner_kind != SNN_OWN_CONN || snn_var_is_scalar(mo->var) ||
-	    conn_done[mo->var->owner])
+	    mo->var->count != SNN_VC_OWNER || conn_done[mo->var->owner])
 		return 0;
 	conn_done[mo->var->owner] = 1;
 	return write_pre_post(sim, mo, err, errlen);

@@ -116,9 +116,15 @@ static int open_var(snn_sim *sim, snn_monitor *mo, char *err, size_t errlen)
 	double every = mo->rec->every > 0 ? snn_round(mo->rec->every / sim->dt) : 1;
 	mo->every = every >= 1 ? (int64_t)every : 1;
 	mo->row = snn_alloc_array(sim, (size_t)n + 1, sizeof *mo->row);
+	static const char *const columns[] = {
+		[SNN_VC_OWNER] = "element", [SNN_VC_PRE] = "presynaptic neuron",
+		[SNN_VC_POST] = "postsynaptic neuron",
+	};
+	int vc = mo->var->count >= SNN_VC_OWNER && mo->var->count <= SNN_VC_POST ? mo->var->count : 0;
 	mo->values = create(sim, snn_pool_printf(sim, "%s.npy", s), SNN_T_F64, scalar ? -1 : n,
-			    snn_pool_printf(sim, scalar ? "values of %s, one per sample"
-						: "values of %s, one row per sample, one column per element", s),
+			    scalar ? snn_pool_printf(sim, "values of %s, one per sample", s)
+				   : snn_pool_printf(sim, "values of %s, one row per sample, one column per %s",
+						     s, columns[vc]),
 			    unit_of(sim, mo->var), err, errlen);
 	if (!mo->values)
 		return -1;
@@ -135,6 +141,13 @@ static int open_one(snn_sim *sim, snn_monitor *mo, char *conn_done, char *err, s
 	mo->i1 = r->i1 < 0 ? owner_size(sim, r, mo->var) : r->i1;
 	if (!mo->var)
 		return open_spikes(sim, mo, err, errlen);
+	/* a connection's synapse count is known only now; [a:b] must fit it */
+	int64_t count = owner_size(sim, r, mo->var);
+	if (!snn_var_is_scalar(mo->var) && mo->i1 > count) {
+		snprintf(err, errlen, "record %s[%lld:%lld]: out of range: it has %lld elements", r->stem,
+			 (long long)mo->i0, (long long)mo->i1, (long long)count);
+		return -1;
+	}
 	if (open_var(sim, mo, err, errlen) != 0)
 		return -1;
 	/* CONN.pre/post.npy name the columns of per-synapse variables only */

@@ -136,7 +136,7 @@ END_TEST
  * x is per neuron too. */
 static const char *once_model =
 	"synapse Count {\n"
-	"	state w = 0, before = -1, after = -1, pb = -1, pa = -1\n"
+	"	state w = 0, before = -1, after = -1, pb = -1, pa = -1, lag = -1, plag = -1\n"
 	"	pre state x = 0\n"
 	"	post state y = 0\n"
 	"	on pre {\n"
@@ -147,8 +147,10 @@ static const char *once_model =
 	"		}\n"
 	"		after = x\n"
 	"		w += 1\n"
+	"		lag = post.spiked + min((t - post.t_last) / ms, 99)\n"
 	"	}\n"
 	"	on post {\n"
+	"		plag = pre.spiked + min((t - pre.t_last) / ms, 99)\n"
 	"		pb = y\n"
 	"		y += 1\n"
 	"		pa = y\n"
@@ -159,6 +161,10 @@ static const char *once_model =
 	"	pop A = spikes(3, times = [1 ms, 3 ms], index = [1, 1])\n"
 	"	pop B = spikes(5, times = [2 ms, 2 ms, 4 ms], index = [0, 4, 4])\n"
 	"	connect A -> B : Count() as syn\n"
+	"	connect A[0:1] -> B : Count() as sl\n"
+	"	record sl.x\n"
+	"	record syn.lag\n"
+	"	record syn.plag\n"
 	"	record syn.x\n"
 	"	record syn.y\n"
 	"	record syn.before\n"
@@ -216,6 +222,21 @@ START_TEST(test_once_per_spike)
 		ck_assert(at(&pb, r4, s4, 15) == 1 && at(&pa, r4, s4, 15) == 2);
 		ck_assert(at(&pb, end, pre * 5 + 2, 15) == -1);
 	}
+	/* rules read the other neuron's t_last and spiked: at 3 ms the post
+	 * neurons 0 and 4 spiked last at 2 ms; at 4 ms pre 1 spiked last at 3 ms */
+	snn_npy_array lag, plag, slx;
+	e2e_load(dir, "out", "syn.lag.npy", &lag);
+	e2e_load(dir, "out", "syn.plag.npy", &plag);
+	ck_assert(at(&lag, r1, 5, 15) == 99 && at(&lag, r3, 5, 15) == 1 && at(&lag, r3, 9, 15) == 1);
+	ck_assert(at(&lag, r3, 6, 15) == 99);
+	ck_assert(at(&plag, r2, 0, 15) == 99 && at(&plag, r2, 5, 15) == 1 && at(&plag, r4, 9, 15) == 1);
+	ck_assert(at(&plag, r4, 14, 15) == 99);
+	/* a connection from the slice A[0:1]: pre 1's spikes are not its own */
+	e2e_load(dir, "out", "sl.x.npy", &slx);
+	ck_assert_int_eq(slx.count, 50 * 3);
+	for (int n = 0; n < 3; n++)
+		ck_assert_msg(at(&slx, end, n, 3) == 0, "sl.x[%d] moved", n);
+	snn_npy_free(&lag), snn_npy_free(&plag), snn_npy_free(&slx);
 	snn_npy_free(&x), snn_npy_free(&y), snn_npy_free(&before), snn_npy_free(&after);
 	snn_npy_free(&pb), snn_npy_free(&pa), snn_npy_free(&w);
 	e2e_cleanup(dir);

@@ -175,7 +175,11 @@ START_TEST(test_hostile_names_distinct)
 			if ((int)c_name_rules[k].ns != ns)
 				continue;
 			bool kernel = k == CN_KERNEL_POP || k == CN_KERNEL_CONN;
-			for (int s = 0; s < (kernel ? 9 : 1); s++) {
+			int nsuffix = 0;
+			while (c_kernel_suffixes[nsuffix])
+				nsuffix++;
+			/* every kernel suffix, then a let with a two-digit number */
+			for (int s = 0; s < (kernel ? nsuffix + 1 : 1); s++) {
 				const char *suffix = NULL;
 				if (kernel)
 					suffix = !c_kernel_suffixes[s] ? "let12" :

@@ -112,6 +112,11 @@ static void resolve_prepost(Scope *s, Expr *e)
 		if (b == BI_T_LAST || b == BI_SPIKED || b == BI_I)
 			v = builtin_var(nm, s->builtins, b);
 	}
+	if (!v && !nm->decl) {          /* the generator pseudo-model */
+		error_at(e->loc, "the %s of this connection is a generator: it has no variable '%s'",
+			 pre ? "pre" : "post", e->name);
+		return;
+	}
 	if (!v) {
 		error_at(e->loc, "the %s neuron model '%s' has no variable '%s'",
 			 pre ? "pre" : "post", nm->name, e->name);

@@ -10,6 +10,7 @@
  * (n+1)·dt, so the sample of a spike stamped T is row round(T/dt) - 1.
  */
 #include <check.h>
+#include <libgen.h>
 #include <math.h>
 #include <string.h>
 
@@ -437,6 +438,93 @@ START_TEST(test_checkpoint_plastic)
 }
 END_TEST
 
+/* ------------------------------------------------------------- API */
+
+static const char *api_model =
+	"synapse T {\n"
+	"	param tau = 10 ms\n"
+	"	state w = 1\n"
+	"	pre state apre = 0.5 * i\n"
+	"	post state apost = 0\n"
+	"	tau dapre/dt = -apre\n"
+	"	on pre { apre += 1 }\n"
+	"	on post { apost += 1 }\n"
+	"	method exact\n"
+	"}\n"
+	"network Api {\n"
+	"	dt = 0.1 ms\n"
+	"	pop A = spikes(3, times = [0.2 ms], index = [2])\n"
+	"	pop B = spikes(2, times = [0.1 ms], index = [1])\n"
+	"	connect A -> B : T() as syn\n"
+	"	run 1 ms\n"
+	"}\n";
+
+/* A driver through the library API: counts of the traces' rows, snn_get
+ * before and after steps, snn_set of one neuron's trace. */
+static const char *api_driver =
+	"#include <stdio.h>\n"
+	"#include \"snn_rt.h\"\n"
+	"extern const snn_model snn_model_main;\n"
+	"int main(void)\n"
+	"{\n"
+	"	snn_options opt = { .duration = -1, .seed = -1, .quiet = 1, .out_dir = \"out\" };\n"
+	"	char err[256];\n"
+	"	snn_sim *sim = snn_create(&snn_model_main, &opt, err, sizeof err);\n"
+	"	if (!sim) { fprintf(stderr, \"%s\\n\", err); return 1; }\n"
+	"	int a = snn_find_var(sim, \"syn.apre\"), b = snn_find_var(sim, \"syn.apost\");\n"
+	"	int w = snn_find_var(sim, \"syn.w\");\n"
+	"	printf(\"%lld %lld %lld\\n\", (long long)snn_var_count(sim, a),\n"
+	"	       (long long)snn_var_count(sim, b), (long long)snn_var_count(sim, w));\n"
+	"	printf(\"%.17g %.17g %.17g\\n\", snn_get(sim, a, 0), snn_get(sim, a, 1), snn_get(sim, a, 2));\n"
+	"	printf(\"%d %d\\n\", snn_set(sim, a, 1, 7.0), snn_set(sim, a, 3, 1.0));\n"
+	"	snn_step(sim);\n"
+	"	printf(\"%.17g %.17g\\n\", snn_get(sim, a, 1), snn_get(sim, b, 1));\n"
+	"	snn_step(sim);\n"
+	"	printf(\"%.17g\\n\", snn_get(sim, a, 2));\n"
+	"	snn_finish(sim);\n"
+	"	snn_destroy(sim);\n"
+	"	return 0;\n"
+	"}\n";
+
+START_TEST(test_api_traces)
+{
+	char dir[E2E_PATH], root[E2E_PATH], copy[E2E_PATH];
+	e2e_tmpdir(dir, sizeof dir);
+	const char *s = e2e_snnc();
+	snprintf(copy, sizeof copy, "%s", s);
+	snprintf(root, sizeof root, "%s", dirname(dirname(copy)));
+	e2e_write(dir, "api.snn", api_model);
+	e2e_write(dir, "driver.c", api_driver);
+	ck_assert_int_eq(e2e_run(dir, "'%s' build api.snn --emit-c gen -o sim", s), 0);
+	const char *extra = getenv("SNNC_CFLAGS");
+	ck_assert_int_eq(e2e_run(dir, "cc -std=c11 -O2 -I'%s/include/snnc' gen/model.c driver.c "
+				 "'%s/lib/snnc/libsnnrt.a' -lm %s -o driver", root, root,
+				 extra ? extra : ""), 0);
+	ck_assert_int_eq(e2e_run(dir, "./driver > got.txt"), 0);
+	char path[E2E_PATH];
+	e2e_fmt(path, sizeof path, "%s/got.txt", dir);
+	FILE *f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	long long na, nb, nw;
+	double a0, a1, a2, b1, a1n, a2n;
+	int ok1, bad;
+	ck_assert_int_eq(fscanf(f, "%lld %lld %lld", &na, &nb, &nw), 3);
+	ck_assert(na == 3 && nb == 2 && nw == 6);      /* pre neurons, post neurons, synapses */
+	ck_assert_int_eq(fscanf(f, "%lf %lf %lf", &a0, &a1, &a2), 3);
+	ck_assert(a0 == 0 && a1 == 0.5 && a2 == 1);    /* 0.5 * i */
+	ck_assert_int_eq(fscanf(f, "%d %d", &ok1, &bad), 2);
+	ck_assert(ok1 == 0 && bad == -1);              /* neuron 3 does not exist */
+	ck_assert_int_eq(fscanf(f, "%lf %lf", &a1n, &b1), 2);
+	double phi = exp(-DT / 10e-3);
+	ck_assert_msg(fabs(a1n - 7 * phi) <= 1e-13, "apre[1] = %.17g after one step", a1n);
+	ck_assert(b1 == 1);                            /* post 1 spiked in step 0 */
+	ck_assert_int_eq(fscanf(f, "%lf", &a2n), 1);
+	ck_assert_msg(fabs(a2n - (1 * phi * phi + 1)) <= 1e-13, "apre[2] = %.17g", a2n);
+	fclose(f);
+	e2e_cleanup(dir);
+}
+END_TEST
+
 Suite *suite_plasticity(void)
 {
 	Suite *s = suite_create("plasticity");
@@ -448,6 +536,7 @@ Suite *suite_plasticity(void)
 	tcase_add_test(tc, test_once_per_spike);
 	tcase_add_test(tc, test_recorded_traces);
 	tcase_add_test(tc, test_checkpoint_plastic);
+	tcase_add_test(tc, test_api_traces);
 	suite_add_tcase(s, tc);
 	return s;
 }

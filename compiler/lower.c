@@ -298,15 +298,16 @@ static const Expr *foreign_read(const Expr *e, VarKind trace, Vec *seen, const c
 {
 	if (!e)
 		return NULL;
-	if ((e->kind == EX_NAME || e->kind == EX_MEMBER) && e->var) {
-		const Var *v = e->var;
+	if (e->kind == EX_MEMBER) {      /* pre.X, post.X (unbound in a template) */
 		int own_side = trace == VK_PRE_STATE ? 1 : 2;
-		if (e->kind == EX_MEMBER && e->side && e->side != own_side) {
+		if (e->side && e->side != own_side) {
 			*what = arena_printf("'%s.%s'", e->side == 1 ? "pre" : "post", e->name);
 			return e;
 		}
-		if (e->kind == EX_MEMBER)
-			return NULL;
+		return NULL;
+	}
+	if (e->kind == EX_NAME && e->var) {
+		const Var *v = e->var;
 		if (v->kind == VK_STATE) {
 			*what = arena_printf("'%s' (one per synapse)", v->name);
 			return e;
@@ -426,7 +427,7 @@ static void check_block(const Conn *c, Vec *body, VarKind trace)
 				error_at(r->loc, "this statement assigns only %s state, so it runs once per "
 					 "%ssynaptic spike: it cannot read %s", side_word(trace),
 					 side_word(trace), what);
-			if (trace == VK_PRE_STATE && c->hetero_delay && first_report(st->loc, "hetero"))
+			if (trace == VK_PRE_STATE && c && c->hetero_delay && first_report(st->loc, "hetero"))
 				error_at(st->loc, "connection '%s' has heterogeneous delays: 'on pre' cannot "
 					 "assign pre state (it runs once per presynaptic spike, at its arrival, "
 					 "which differs per synapse)", c->name);
@@ -465,6 +466,20 @@ static bool check_init(const Expr *e, VarKind trace, const char *name)
 	return !r;
 }
 
+/* The rules of a synapse that do not depend on its connection; for a
+ * template (c NULL: a library under `snnc check`) and each instance, whose
+ * copies report at the same places once. */
+static void check_synapse(const Model *m, const Conn *c)
+{
+	check_traces(m, VK_PRE_STATE);
+	check_traces(m, VK_POST_STATE);
+	VEC_EACH(Var *, v, m->vars)
+		if ((v->kind == VK_PRE_STATE || v->kind == VK_POST_STATE) && v->decl)
+			check_init(v->decl->init, v->kind, v->name);
+	check_block(c, m->on_pre, VK_PRE_STATE);
+	check_block(c, m->on_post, VK_POST_STATE);
+}
+
 static void lower_synapse(Conn *c, const char *net_method)
 {
 	Model *m = c->syn;
@@ -474,16 +489,10 @@ static void lower_synapse(Conn *c, const char *net_method)
 		Var *x = model_var(m, ode->name);
 		vec_push(x->kind == VK_PRE_STATE ? m->odes_pre : m->odes_post, ode);
 	}
-	check_traces(m, VK_PRE_STATE);
-	check_traces(m, VK_POST_STATE);
-	VEC_EACH(Var *, v, m->vars)
-		if ((v->kind == VK_PRE_STATE || v->kind == VK_POST_STATE) && v->decl)
-			check_init(v->decl->init, v->kind, v->name);
+	check_synapse(m, c);
 	VEC_EACH(Init *, in, c->inits)
 		if (in->var->kind == VK_PRE_STATE || in->var->kind == VK_POST_STATE)
 			check_init(in->value, in->var->kind, in->var->name);
-	check_block(c, m->on_pre, VK_PRE_STATE);
-	check_block(c, m->on_post, VK_POST_STATE);
 	if (error_count())
 		return;
 	if (m->odes_pre->n)
@@ -504,9 +513,12 @@ bool lower(Unit *u)
 			return false;
 		}
 	}
-	VEC_EACH(Model *, m, u->models)
+	VEC_EACH(Model *, m, u->models) {
 		if (!m->synapse)
 			m->low = lower_system(m, m->odes, method);
+		else
+			check_synapse(m, NULL);
+	}
 	if (u->net)
 		VEC_EACH(Conn *, c, u->net->conns)
 			lower_synapse(c, method);

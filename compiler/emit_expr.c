@@ -189,9 +189,11 @@ static void var_read(FILE *f, const Expr *e, const Ctx *c)
 		c_number(f, v->unit_factor, single(c));
 		return;
 	case VK_PRE_STATE: case VK_POST_STATE:
-		/* a trace: its stage value in its own integration, else the
-		 * element of the pre (post) neuron, whose index is always `pre` (`j`) */
-		if (c->mode == MODE_STAGE && v->ode) {
+		/* a trace: its stage value in its own integration (whose element
+		 * is that neuron), else the element of the pre (post) neuron,
+		 * whose index is always `pre` (`j`) */
+		if (c->mode == MODE_STAGE && v->ode &&
+		    !strcmp(c->elem, v->kind == VK_PRE_STATE ? "pre" : "j")) {
 			fputs(stage_name(c->stage, v->name), f);
 			return;
 		}

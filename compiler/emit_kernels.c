@@ -193,7 +193,8 @@ static const char *own_array(const Pop *p, const Var *v)
 static const Lowered *system_of(const Kernel *k)
 {
 	if (k->kind == KN_INTEGRATE_TRACE)
-		return k->side == SIDE_PRE ? k->conn->syn->low_pre : k->conn->syn->low_post;
+		return k->side == SIDE_PRE ? k->conn->syn->low_pre : k->side == SIDE_POST
+		       ? k->conn->syn->low_post : k->conn->syn->low_syn;
 	return k->pop->model->low;
 }
 
@@ -205,10 +206,12 @@ static const char *state_array(const Kernel *k, const Var *x)
 }
 
 /* xi streams: a population's ODE k draws from 2048 + k of its block, a
- * connection's pre (post) states from 2048 (3072) + k of the connection's. */
+ * connection's pre (post) states from 2048 (3072) + k of the connection's,
+ * its per-synapse states from 2560 + k. */
 static int noise_stream(const Kernel *k, const Ctx *c, int ode)
 {
-	int base = k->kind == KN_INTEGRATE_TRACE && k->side == SIDE_POST ? 3072 : 2048;
+	int base = k->kind != KN_INTEGRATE_TRACE || k->side == SIDE_PRE ? 2048
+		 : k->side == SIDE_POST ? 3072 : 2560;
 	return c->stream_owner * 4096 + base + ode;
 }
 
@@ -456,9 +459,15 @@ static void kernel_integrate(const Kernel *k)
 	function(arena_printf("static void %s(snn_sim *sim)", k->fn), l, integrate_body, &a);
 }
 
+static Locals *synapse_locals(void);
+
 static void trace_body(const void *arg)
 {
 	const IArg *a = arg;
+	if (a->k->side == SIDE_OWN) {        /* over the synapses, which read their neurons */
+		loop("for (int64_t s = 0; s < nsyn; s++)", synapse_locals(), integrate_loop, arg);
+		return;
+	}
 	ln("SNN_VECTORIZE");
 	loop(arena_printf("for (int32_t %s = 0; %s < n; %s++)", a->c->elem, a->c->elem, a->c->elem),
 	     locals_new(), integrate_loop, arg);
@@ -473,17 +482,23 @@ static void kernel_integrate_trace(const Kernel *k)
 	const Conn *c = k->conn;
 	const Lowered *L = system_of(k);
 	const char *side = k->side == SIDE_PRE ? "pre" : "post";
-	ln("/* phase 1: integrate the %s states of %s (%s, %s) over dt, per %ssynaptic neuron */",
-	   side, c->name, c->syn->name, scheme_names[L->scheme], side);
+	if (k->side == SIDE_OWN)
+		ln("/* phase 1: integrate the states of %s (%s, %s) over dt, per synapse */", c->name,
+		   c->syn->name, scheme_names[L->scheme]);
+	else
+		ln("/* phase 1: integrate the %s states of %s (%s, %s) over dt, per %ssynaptic neuron */",
+		   side, c->name, c->syn->name, scheme_names[L->scheme], side);
 	Locals *l = conn_locals(c);
-	local(l, "n", "const int32_t n = sim->pops[%d].n;", k->pop->index);
+	if (k->side != SIDE_OWN)
+		local(l, "n", "const int32_t n = sim->pops[%d].n;", k->pop->index);
 	local(l, "t0", "const double t0 = (double)step * sim->dt;");
 	local(l, "sqrtdt", "const real sqrtdt = %s(dt);", math_fn(FN_SQRT, PR.single));
 	if (L->scheme == SCH_EXACT && !L->a_per_element)
 		propagator_locals(l, L, "cc", conn_internal(LAY, c, k->side == SIDE_PRE ? SL_PROP_PRE
-								     : SL_PROP_POST));
+								     : k->side == SIDE_POST ? SL_PROP_POST
+								     : SL_PROP_SYN));
 	Ctx x = conn_ctx(c, MODE_STAGE);
-	x.elem = k->side == SIDE_PRE ? "pre" : "j";
+	x.elem = k->side == SIDE_PRE ? "pre" : k->side == SIDE_POST ? "j" : "s";
 	x.lets = lets_new();
 	IArg a = { k, &x };
 	function(arena_printf("static void %s(snn_sim *sim)", k->fn), l, trace_body, &a);

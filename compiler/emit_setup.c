@@ -68,7 +68,7 @@ static int field_group(const Slot *s)
 	case SL_REF_BASE: case SL_TRACE:
 		return 1;
 	case SL_PARAM: case SL_RATE: return 2;
-	case SL_PROPAGATOR: case SL_PROP_PRE: case SL_PROP_POST: return 3;
+	case SL_PROPAGATOR: case SL_PROP_PRE: case SL_PROP_POST: case SL_PROP_SYN: return 3;
 	case SL_GEN: case SL_DELAY: case SL_QUEUE: return 4;
 	case SL_LET: return -1;
 	}
@@ -86,9 +86,10 @@ static void field_decl(const Slot *s)
 	case SL_REF_UNTIL:
 		ln("%s *%s;   /* last refractory step, relative to ref_base */", s->ctype, s->field);
 		return;
-	case SL_PROPAGATOR: case SL_PROP_PRE: case SL_PROP_POST: {
+	case SL_PROPAGATOR: case SL_PROP_PRE: case SL_PROP_POST: case SL_PROP_SYN: {
 		int n = s->kind == SL_PROP_PRE ? s->conn->syn->low_pre->n
-		      : s->kind == SL_PROP_POST ? s->conn->syn->low_post->n : s->pop->model->low->n;
+		      : s->kind == SL_PROP_POST ? s->conn->syn->low_post->n
+		      : s->kind == SL_PROP_SYN ? s->conn->syn->low_syn->n : s->pop->model->low->n;
 		ln("double %s[%d], %s[%d];   /* exact propagator over dt */", s->field, n * n,
 		   s->field_next, n * n);
 		return;
@@ -656,7 +657,8 @@ typedef struct PropArg {
 static void trace_propagator_body(const void *arg)
 {
 	const PropArg *a = arg;
-	const Lowered *L = a->kind == SL_PROP_PRE ? a->c->syn->low_pre : a->c->syn->low_post;
+	const Lowered *L = a->kind == SL_PROP_PRE ? a->c->syn->low_pre : a->kind == SL_PROP_POST
+			 ? a->c->syn->low_post : a->c->syn->low_syn;
 	trace_propagator(a->c, L, conn_internal(LAY, a->c, a->kind));
 }
 
@@ -675,7 +677,7 @@ static void update_body(const void *arg)
 		block("", l, propagator_body, p);
 	}
 	VEC_EACH(Conn *, c, NET->conns)
-		for (SlotKind k = SL_PROP_PRE; k <= SL_PROP_POST; k++) {
+		for (SlotKind k = SL_PROP_PRE; k <= SL_PROP_SYN; k++) {
 			if (!conn_internal(LAY, c, k))
 				continue;
 			Locals *l = locals_new();

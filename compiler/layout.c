@@ -90,7 +90,7 @@ const char *const c_fixed_names[] = {
 	"out", "times", "index", "maxd", "A", "Phi_0_0", "Psi_0_0", "tmp",
 	/* fields */
 	"ref_until", "ref_base", "Phi", "Psi", "gen", "delay", "q",
-	"Phi_pre", "Psi_pre", "Phi_post", "Psi_post",
+	"Phi_pre", "Psi_pre", "Phi_post", "Psi_post", "Phi_syn", "Psi_syn",
 	/* file scope */
 	"real", "model_t", "model_defaults", "model_setup", "model_update", "model_step",
 	"pops", "conns", "vars", "records", "bufs", "snn_model_main",
@@ -324,14 +324,15 @@ static void conn_slots(Conn *c)
 	LY->conn_var[o] = arena_alloc(sizeof(Slot *) * (size_t)(c->syn->vars->n + 1));
 	VEC_EACH(Var *, v, c->syn->vars)
 		model_var_slot(LY->conn_var, o, v, OWN_CONN, NULL, c, 0);
-	static const SlotKind prop[] = { SL_PROP_PRE, SL_PROP_POST };
-	Lowered *sys[] = { c->syn->low_pre, c->syn->low_post };
-	for (int k = 0; k < 2; k++)
+	static const SlotKind prop[] = { SL_PROP_PRE, SL_PROP_POST, SL_PROP_SYN };
+	static const char *const phi[] = { "Phi_pre", "Phi_post", "Phi_syn" };
+	static const char *const psi[] = { "Psi_pre", "Psi_post", "Psi_syn" };
+	Lowered *sys[] = { c->syn->low_pre, c->syn->low_post, c->syn->low_syn };
+	for (int k = 0; k < 3; k++)
 		if (sys[k] && sys[k]->scheme == SCH_EXACT && !sys[k]->a_per_element) {
-			s = internal(LY->conn_internal, prop[k], o,
-				     new_slot(prop[k], k ? "Phi_post" : "Phi_pre", OWN_CONN, o));
-			scalar_of(s, "double", k ? "Phi_post" : "Phi_pre");
-			s->field_next = k ? "Psi_post" : "Psi_pre";
+			s = internal(LY->conn_internal, prop[k], o, new_slot(prop[k], phi[k], OWN_CONN, o));
+			scalar_of(s, "double", phi[k]);
+			s->field_next = psi[k];
 			s->conn = c;
 		}
 	s = internal(LY->conn_internal, SL_DELAY, o, new_slot(SL_DELAY, "delay", OWN_CONN, o));
@@ -357,7 +358,7 @@ Layout *build_layout(Unit *u)
 	LY->slots = vec_new();
 	LY->pop_var = arena_alloc(sizeof(Slot **) * (size_t)(net->pops->n + 1));
 	LY->conn_var = arena_alloc(sizeof(Slot **) * (size_t)(net->conns->n + 1));
-	for (int k = 0; k <= SL_PROP_POST; k++) {
+	for (int k = 0; k <= SL_PROP_SYN; k++) {
 		LY->pop_internal[k] = arena_alloc(sizeof(Slot *) * (size_t)(net->pops->n + 1));
 		LY->conn_internal[k] = arena_alloc(sizeof(Slot *) * (size_t)(net->conns->n + 1));
 	}
@@ -407,6 +408,7 @@ static const char *slot_kind_names[] = {
 	[SL_REF_BASE] = "ref_base", [SL_PROPAGATOR] = "propagator", [SL_RATE] = "rate",
 	[SL_GEN] = "generator", [SL_SIZE] = "size", [SL_DELAY] = "delay", [SL_QUEUE] = "queue",
 	[SL_TRACE] = "trace", [SL_PROP_PRE] = "propagator", [SL_PROP_POST] = "propagator",
+	[SL_PROP_SYN] = "propagator",
 };
 
 static const char *count_text(const Slot *s)

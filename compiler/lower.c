@@ -485,9 +485,11 @@ static void lower_synapse(Conn *c, const char *net_method)
 	Model *m = c->syn;
 	m->odes_pre = vec_new();
 	m->odes_post = vec_new();
+	m->odes_syn = vec_new();
 	VEC_EACH(Member *, ode, m->odes) {
 		Var *x = model_var(m, ode->name);
-		vec_push(x->kind == VK_PRE_STATE ? m->odes_pre : m->odes_post, ode);
+		vec_push(x->kind == VK_PRE_STATE ? m->odes_pre : x->kind == VK_POST_STATE ? m->odes_post
+			 : m->odes_syn, ode);
 	}
 	check_synapse(m, c);
 	VEC_EACH(Init *, in, c->inits)
@@ -499,6 +501,8 @@ static void lower_synapse(Conn *c, const char *net_method)
 		m->low_pre = lower_system(m, m->odes_pre, net_method);
 	if (m->odes_post->n)
 		m->low_post = lower_system(m, m->odes_post, net_method);
+	if (m->odes_syn->n)
+		m->low_syn = lower_system(m, m->odes_syn, net_method);
 }
 
 bool lower(Unit *u)

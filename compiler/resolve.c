@@ -395,12 +395,6 @@ static void declare_members(Scope *s, Vec *members)
 static void resolve_ode(Scope *s, Member *mb)
 {
 	Var *v = model_var(s->m, mb->name);
-	if (s->m->synapse && (!v || v->kind == VK_STATE)) {
-		/* per-neuron traces have ODEs; per-synapse state does not yet */
-		error_at(mb->loc, "ODEs of per-synapse state are not supported yet (pre state and "
-			 "post state may have ODEs)");
-		return;
-	}
 	if (!v) {
 		error_at(mb->name_loc, "d%s/dt: '%s' is not declared (declare it with 'state %s = ...')",
 			 mb->name, mb->name, mb->name);

@@ -63,6 +63,9 @@ Schedule *build_schedule(Unit *u)
 	/* traces first: an ODE of a trace that reads pre.X or post.X sees the
 	 * neuron's value at the start of the step, as every stage must */
 	VEC_EACH(Conn *, c, net->conns) {
+		/* per-synapse states first: they may read the traces' start-of-step values */
+		if (c->syn->low_syn)
+			add(KN_INTEGRATE_TRACE, 1, DOM_SYNS, NULL, c, "integrate")->side = SIDE_OWN;
 		if (c->syn->low_pre)
 			add(KN_INTEGRATE_TRACE, 1, DOM_NEURONS, c->pre.pop, c, "integrate_pre")->side = SIDE_PRE;
 		if (c->syn->low_post)
@@ -103,7 +106,7 @@ void schedule_dump(FILE *f, const Schedule *s)
 	static const char *dom[] = {
 		[DOM_NONE] = "-", [DOM_ELEMS] = "elements", [DOM_SPIKES] = "spike list",
 		[DOM_DUE_ROWS] = "due spikes (CSR rows)", [DOM_DUE_SYNS] = "due synapses",
-		[DOM_NEURONS] = "neurons", [DOM_POST_SPIKES] = "post spikes (post-major lists)",
+		[DOM_NEURONS] = "neurons", [DOM_SYNS] = "synapses", [DOM_POST_SPIKES] = "post spikes (post-major lists)",
 	};
 	fprintf(f, "# schedule: the kernels of one step, in order\n");
 	fprintf(f, "# phase\tkernel\towner\tdomain\tfunction\n");
@@ -112,7 +115,9 @@ void schedule_dump(FILE *f, const Schedule *s)
 				  : k->pop ? arena_printf("pop %s", k->pop->name) : "network";
 		const char *fn = k->fn ? k->fn : k->kind == KN_REBASE ? "snn_ref_rebase"
 			       : k->kind == KN_GENERATE ? "snn_gen_step" : "snn_record";
-		fprintf(f, "%d\t%s%s\t%s\t%s\t%s\n", k->phase, kernel_kind_names[k->kind],
+		const char *kind = k->kind == KN_INTEGRATE_TRACE && k->side == SIDE_OWN
+				   ? "integrate synapses" : kernel_kind_names[k->kind];
+		fprintf(f, "%d\t%s%s\t%s\t%s\t%s\n", k->phase, kind,
 			k->fused ? "+threshold" : "", owner, dom[k->domain], fn);
 	}
 }

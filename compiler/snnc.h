@@ -337,8 +337,8 @@ typedef struct Model {
 	struct Lowered *low;   /* set by lower */
 	/* a synapse (per connection): the ODEs of its pre states and of its
 	 * post states, each one system integrated per neuron (set by lower) */
-	Vec *odes_pre, *odes_post;         /* Member* */
-	struct Lowered *low_pre, *low_post;
+	Vec *odes_pre, *odes_post, *odes_syn;   /* Member*; _syn: per-synapse states */
+	struct Lowered *low_pre, *low_post, *low_syn;
 } Model;
 
 typedef enum { POP_NEURON, POP_POISSON, POP_SPIKES, POP_FROM_FILE } PopKind;
@@ -515,6 +515,7 @@ typedef enum {
 	SL_DELAY, SL_QUEUE,          /* a connection's delays and spike queue */
 	SL_TRACE,                    /* a connection's pre/post state: one per pre/post neuron */
 	SL_PROP_PRE, SL_PROP_POST,   /* exact: propagators of a connection's traces */
+	SL_PROP_SYN,                 /* exact: propagator of its per-synapse states */
 } SlotKind;
 typedef enum { CK_NONE, CK_SAVE, CK_REBUILT } CkptKind;
 typedef enum { SIDE_OWN, SIDE_PRE, SIDE_POST } Side;
@@ -549,8 +550,8 @@ typedef struct Layout {
 	Vec *slots;              /* Slot*, owners in order, each owner's in declaration order */
 	Slot ***pop_var;         /* [pop][var index]: the slot of a model variable */
 	Slot ***conn_var;        /* [conn][var index] */
-	Slot **pop_internal[SL_PROP_POST + 1];   /* [kind][pop]: internal slots, NULL if none */
-	Slot **conn_internal[SL_PROP_POST + 1];  /* [kind][conn] */
+	Slot **pop_internal[SL_PROP_SYN + 1];   /* [kind][pop]: internal slots, NULL if none */
+	Slot **conn_internal[SL_PROP_SYN + 1];  /* [kind][conn] */
 	int nrows;
 } Layout;
 
@@ -595,7 +596,8 @@ void layout_dump(FILE *f, const Layout *L);
  * walking this one list. */
 typedef enum {
 	KN_REBASE,           /* refractory base moves on (runtime call) */
-	KN_INTEGRATE_TRACE,  /* ODEs of a connection's pre or post states, per neuron */
+	KN_INTEGRATE_TRACE,  /* ODEs of a connection's per-synapse states (side own, over the
+	                        synapses) or of its pre or post states (per neuron) */
 	KN_INTEGRATE,        /* ODEs over dt; `fused`: the threshold in the same sweep */
 	KN_TICK,             /* on tick of a neuron population */
 	KN_THRESHOLD,        /* spike when */
@@ -613,6 +615,7 @@ typedef enum {
 	DOM_DUE_ROWS,        /* due presynaptic spikes, each a CSR row (one delay) */
 	DOM_DUE_SYNS,        /* due synapses (per-synapse delays) */
 	DOM_NEURONS,         /* every neuron of a connection's pre or post population */
+	DOM_SYNS,            /* every synapse of a connection */
 	DOM_POST_SPIKES,     /* the post population's spikes, each its post-major list */
 } Domain;
 typedef struct Kernel {
@@ -626,7 +629,7 @@ typedef struct Kernel {
 	Vec *body;           /* Stmt*: tick, reset, deliver */
 	bool fused;          /* KN_INTEGRATE: threshold in the same sweep */
 	bool refractory;     /* the owner population has refractoriness */
-	Side side;           /* KN_INTEGRATE_TRACE: SIDE_PRE or SIDE_POST */
+	Side side;           /* KN_INTEGRATE_TRACE: SIDE_OWN (synapses), SIDE_PRE or SIDE_POST */
 } Kernel;
 typedef struct Schedule {
 	Vec *kernels;        /* Kernel*, in step order */

@@ -438,6 +438,67 @@ START_TEST(test_checkpoint_plastic)
 }
 END_TEST
 
+/* ------------------------------------------------ per-synapse ODEs */
+
+/* An eligibility trace per synapse driven by the pre trace (a joint
+ * Euler step: e reads apre's start-of-step value), and a plain decay whose
+ * initial value reads the synapse index, against the map computed here. */
+static const char *syn_ode_model =
+	"synapse E {\n"
+	"	param taue = 5 ms, tp = 10 ms\n"
+	"	state e = 0, c = 0.1 * i\n"
+	"	pre state apre = 0\n"
+	"	tp dapre/dt = -apre\n"
+	"	taue de/dt = -e + apre\n"
+	"	taue dc/dt = -c\n"
+	"	on pre { apre += 1; e += 0.5 }\n"
+	"	method euler\n"
+	"}\n"
+	"network Elig {\n"
+	"	dt = 0.1 ms\n"
+	"	pop A = spikes(2, times = [1 ms, 2 ms], index = [0, 1])\n"
+	"	pop B = spikes(3, times = [5 ms])\n"
+	"	connect A -> B : E() as syn\n"
+	"	record syn.e\n"
+	"	record syn.c\n"
+	"	run 10 ms\n"
+	"}\n";
+
+START_TEST(test_synapse_odes)
+{
+	char dir[E2E_PATH];
+	e2e_tmpdir(dir, sizeof dir);
+	e2e_build(dir, "elig", syn_ode_model);
+	e2e_sim(dir, "elig", "out", NULL);
+	snn_npy_array e, c;
+	e2e_load(dir, "out", "syn.e.npy", &e);
+	e2e_load(dir, "out", "syn.c.npy", &c);
+	ck_assert_int_eq(e.count, 100 * 6);
+	const double taue = 5 * MS, tp = 10 * MS;
+	for (int s = 0; s < 6; s++) {
+		int pre = s / 3;                          /* all_to_all: pre-major */
+		long spike = pre == 0 ? row_of(1 * MS) : row_of(2 * MS);
+		double ev = 0, a = 0, cv = 0.1 * s;
+		for (long r = 0; r < 100; r++) {
+			double en = ev + DT / taue * (-ev + a);   /* one joint step */
+			a = a + DT / tp * -a;
+			cv = cv + DT / taue * -cv;
+			ev = en;
+			if (r == spike) {
+				a += 1;
+				ev += 0.5;
+			}
+			ck_assert_msg(fabs(e.data[r * 6 + s] - ev) <= 1e-13, "synapse %d, step %ld: e %.17g, "
+				      "expected %.17g", s, r, e.data[r * 6 + s], ev);
+			ck_assert(fabs(c.data[r * 6 + s] - cv) <= 1e-13);
+		}
+		ck_assert(ev > 0.1);                      /* it moved */
+	}
+	snn_npy_free(&e), snn_npy_free(&c);
+	e2e_cleanup(dir);
+}
+END_TEST
+
 /* ------------------------------------------------------------- API */
 
 static const char *api_model =
@@ -537,6 +598,7 @@ Suite *suite_plasticity(void)
 	tcase_add_test(tc, test_recorded_traces);
 	tcase_add_test(tc, test_checkpoint_plastic);
 	tcase_add_test(tc, test_api_traces);
+	tcase_add_test(tc, test_synapse_odes);
 	suite_add_tcase(s, tc);
 	return s;
 }

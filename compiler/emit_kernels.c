@@ -188,8 +188,9 @@ static const char *own_array(const Pop *p, const Var *v)
 	return pop_slot(LAY, p, v)->local[SIDE_OWN];
 }
 
-/* The system a kernel integrates: a population's ODEs, or the pre or post
- * states of a connection (integrated per neuron of that side). */
+/* The system a kernel integrates: a population's ODEs, or a connection's
+ * per-synapse states (per synapse) or pre or post states (per neuron of
+ * that side). */
 static const Lowered *system_of(const Kernel *k)
 {
 	if (k->kind == KN_INTEGRATE_TRACE)
@@ -476,7 +477,8 @@ static void trace_body(const void *arg)
 /* The pre (post) states of a connection, one system per neuron of the
  * pre (post) population, indexed like it; the loop variable is `pre` (`j`),
  * the name by which every other kernel reads that neuron, so pre.X (post.X)
- * and the traces themselves read the right element. */
+ * and the traces themselves read the right element.  Side own: the
+ * per-synapse states, a loop over the synapses with `pre` and `j` locals. */
 static void kernel_integrate_trace(const Kernel *k)
 {
 	const Conn *c = k->conn;

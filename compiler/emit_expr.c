@@ -188,7 +188,21 @@ static void var_read(FILE *f, const Expr *e, const Ctx *c)
 	case VK_UNIT:
 		c_number(f, v->unit_factor, single(c));
 		return;
-	case VK_PRE_STATE: case VK_POST_STATE: case VK_MODULATOR: case VK_GLOBAL:
+	case VK_PRE_STATE: case VK_POST_STATE:
+		/* a trace: its stage value in its own integration (whose element
+		 * is that neuron), else the element of the pre (post) neuron,
+		 * whose index is always `pre` (`j`) */
+		if (c->mode == MODE_STAGE && v->ode &&
+		    !strcmp(c->elem, v->kind == VK_PRE_STATE ? "pre" : "j")) {
+			fputs(stage_name(c->stage, v->name), f);
+			return;
+		}
+		if (c->mode == MODE_STRUCT || !c->conn)
+			break;
+		fprintf(f, "%s[%s]", conn_slot(LAY, c->conn, v)->local[SIDE_OWN],
+			v->kind == VK_PRE_STATE ? "pre" : "j");
+		return;
+	case VK_MODULATOR: case VK_GLOBAL:
 		break;
 	}
 	die("cannot read variable '%s' here", v->name);

@@ -35,6 +35,7 @@ static void slot_local(Locals *l, const Slot *s, Side side, const char *obj, con
 		return;
 	case SL_STATE:
 	case SL_INPUT:
+	case SL_TRACE:
 		local(l, name, "real *%s%s = %s->%s;", r, name, obj, s->field);
 		if (s->kind == SL_INPUT)
 			local(l, s->local_next[side], "real *%s%s = %s->%s;", r, s->local_next[side], obj,
@@ -139,7 +140,10 @@ static void assign(Stmt *st, Ctx *c, bool in_reset)
 			ln("%s[j] %s %s;", s->local[SIDE_POST], ops[st->op], val);
 	} else {
 		Slot *s = c->conn ? conn_slot(LAY, c->conn, v) : pop_slot(LAY, c->pop, v);
-		if (s->held && !in_reset)
+		if (s->kind == SL_TRACE)
+			ln("%s[%s] %s %s;", s->local[SIDE_OWN], v->kind == VK_PRE_STATE ? "pre" : "j",
+			   ops[st->op], val);
+		else if (s->held && !in_reset)
 			ln("if (!refr) %s[%s] %s %s;", s->local[SIDE_OWN], c->elem, ops[st->op], val);
 		else
 			ln("%s[%s] %s %s;", s->local[SIDE_OWN], c->elem, ops[st->op], val);
@@ -184,6 +188,34 @@ static const char *own_array(const Pop *p, const Var *v)
 	return pop_slot(LAY, p, v)->local[SIDE_OWN];
 }
 
+/* The system a kernel integrates: a population's ODEs, or a connection's
+ * per-synapse states (per synapse) or pre or post states (per neuron of
+ * that side). */
+static const Lowered *system_of(const Kernel *k)
+{
+	if (k->kind == KN_INTEGRATE_TRACE)
+		return k->side == SIDE_PRE ? k->conn->syn->low_pre : k->side == SIDE_POST
+		       ? k->conn->syn->low_post : k->conn->syn->low_syn;
+	return k->pop->model->low;
+}
+
+static const char *state_array(const Kernel *k, const Var *x)
+{
+	if (k->kind == KN_INTEGRATE_TRACE)
+		return conn_slot(LAY, k->conn, x)->local[SIDE_OWN];
+	return own_array(k->pop, x);
+}
+
+/* xi streams: a population's ODE k draws from 2048 + k of its block, a
+ * connection's pre (post) states from 2048 (3072) + k of the connection's,
+ * its per-synapse states from 2560 + k. */
+static int noise_stream(const Kernel *k, const Ctx *c, int ode)
+{
+	int base = k->kind != KN_INTEGRATE_TRACE || k->side == SIDE_PRE ? 2048
+		 : k->side == SIDE_POST ? 3072 : 2560;
+	return c->stream_owner * 4096 + base + ode;
+}
+
 /* out_X = f_X at the stage `st` (lets of that stage first), for each ODE. */
 static void eval_f(const Lowered *L, Expr **f, Ctx *c, Stage st, const char *time, CName out)
 {
@@ -211,7 +243,7 @@ static void step_stage(const Lowered *L, Stage out, const char *h, CName slope)
 	}
 }
 
-static void integrate_euler(const Lowered *L, Ctx *c, const Pop *p)
+static void integrate_euler(const Lowered *L, Ctx *c, const Kernel *kn)
 {
 	eval_f(L, L->fdet, c, STG_S, "t0", CN_DRIFT);
 	for (int k = 0; k < L->n; k++) {
@@ -223,7 +255,7 @@ static void integrate_euler(const Lowered *L, Ctx *c, const Pop *p)
 			const char *g = cx(L->g[k], c);
 			src_line(L->ode[k]->loc);
 			ln("const real %s = %s + dt * %s + (%s) * sqrtdt * (real)snn_randn(seed, %du, "
-			   "(uint64_t)i, (uint64_t)step, 0);", n, s, d, g, p->index * 4096 + 2048 + k);
+			   "(uint64_t)%s, (uint64_t)step, 0);", n, s, d, g, noise_stream(kn, c, k), c->elem);
 		} else {
 			src_line(L->ode[k]->loc);
 			ln("const real %s = %s + dt * %s;", n, s, d);
@@ -319,7 +351,7 @@ static void integrate_exact(const Lowered *L, Ctx *c)
 	}
 }
 
-static void propagator_locals(Locals *l, const Lowered *L)
+static void propagator_locals(Locals *l, const Lowered *L, const char *obj, const Slot *prop)
 {
 	int n = L->n;
 	for (int i = 0; i < n; i++)
@@ -327,9 +359,10 @@ static void propagator_locals(Locals *l, const Lowered *L)
 			if (L->reach[i * n + j]) {
 				const char *phi = arena_printf("Phi_%d_%d", i, j);
 				const char *psi = arena_printf("Psi_%d_%d", i, j);
-				local(l, phi, "const real %s = (real)pp->Phi[%d];", phi, i * n + j);
+				local(l, phi, "const real %s = (real)%s->%s[%d];", phi, obj, prop->field, i * n + j);
 				if (!is_zero(L->b[j]))
-					local(l, psi, "const real %s = (real)pp->Psi[%d];", psi, i * n + j);
+					local(l, psi, "const real %s = (real)%s->%s[%d];", psi, obj, prop->field_next,
+					      i * n + j);
 			}
 }
 
@@ -369,13 +402,15 @@ static void integrate_loop(const void *arg)
 {
 	const IArg *a = arg;
 	const Pop *p = a->k->pop;
-	const Lowered *L = p->model->low;
+	const Lowered *L = system_of(a->k);
 	Ctx *c = a->c;
+	const char *i = c->elem;
+	bool trace = a->k->kind == KN_INTEGRATE_TRACE;
 	lets_open(c);
 	for (int k = 0; k < L->n; k++)
-		ln("const real %s = %s[i];", stage_name(STG_S, L->x[k]->name), own_array(p, L->x[k]));
+		ln("const real %s = %s[%s];", stage_name(STG_S, L->x[k]->name), state_array(a->k, L->x[k]), i);
 	switch (L->scheme) {
-	case SCH_EULER: integrate_euler(L, c, p); break;
+	case SCH_EULER: integrate_euler(L, c, a->k); break;
 	case SCH_RK2: integrate_rk(L, c, false); break;
 	case SCH_RK4: integrate_rk(L, c, true); break;
 	case SCH_EXPEULER: integrate_expeuler(L, c); break;
@@ -385,20 +420,22 @@ static void integrate_loop(const void *arg)
 		const Var *x = L->x[k];
 		const char *s = stage_name(STG_S, x->name), *n = stage_name(STG_NEW, x->name);
 		src_line(L->ode[k]->loc);
-		if (pop_slot(LAY, p, x)->held)
+		if (!trace && pop_slot(LAY, p, x)->held)
 			ln("%s[i] = refr ? %s : %s;", own_array(p, x), s, n);
 		else
-			ln("%s[i] = %s;", own_array(p, x), n);
+			ln("%s[%s] = %s;", state_array(a->k, x), i, n);
 		back_to_c();
 	}
 	/* Is any stored value NaN or infinite?  x * 0 is 0 for every finite x
 	 * and NaN otherwise, so one comparison of the sum tests them all; the
 	 * flag is an integer as wide as `real`, an OR reduction that vectorises
-	 * at the cost of a few percent of the sweep.  model_step tests it once. */
+	 * at the cost of a few percent of the sweep.  model_step tests it once.
+	 * (Neuron populations only: the runtime reports by population.) */
 	const char *sum = "";
-	for (int k = 0; k < L->n; k++)
+	for (int k = 0; k < L->n && !trace; k++)
 		sum = arena_printf("%s%s%s[i] * 0", sum, k ? " + " : "", own_array(p, L->x[k]));
-	ln("nonfinite |= !(%s == 0);", sum);
+	if (!trace)
+		ln("nonfinite |= !(%s == 0);", sum);
 	if (a->k->fused) {
 		c->stage = STG_NEW;
 		c->time = "t";
@@ -429,11 +466,57 @@ static void kernel_integrate(const Kernel *k)
 	local(l, "t0", "const double t0 = (double)step * sim->dt;");
 	local(l, "sqrtdt", "const real sqrtdt = %s(dt);", math_fn(FN_SQRT, PR.single));
 	if (L->scheme == SCH_EXACT && !L->a_per_element)
-		propagator_locals(l, L);
+		propagator_locals(l, L, "pp", pop_internal(LAY, p, SL_PROPAGATOR));
 	Ctx c = pop_ctx(p, MODE_STAGE);
 	c.lets = lets_new();
 	IArg a = { k, &c };
 	function(arena_printf("static int %s(snn_sim *sim)", k->fn), l, integrate_body, &a);
+}
+
+static Locals *synapse_locals(void);
+
+static void trace_body(const void *arg)
+{
+	const IArg *a = arg;
+	if (a->k->side == SIDE_OWN) {        /* over the synapses, which read their neurons */
+		loop("for (int64_t s = 0; s < nsyn; s++)", synapse_locals(), integrate_loop, arg);
+		return;
+	}
+	ln("SNN_VECTORIZE");
+	loop(arena_printf("for (int32_t %s = 0; %s < n; %s++)", a->c->elem, a->c->elem, a->c->elem),
+	     locals_new(), integrate_loop, arg);
+}
+
+/* The pre (post) states of a connection, one system per neuron of the
+ * pre (post) population, indexed like it; the loop variable is `pre` (`j`),
+ * the name by which every other kernel reads that neuron, so pre.X (post.X)
+ * and the traces themselves read the right element.  Side own: the
+ * per-synapse states, a loop over the synapses with `pre` and `j` locals. */
+static void kernel_integrate_trace(const Kernel *k)
+{
+	const Conn *c = k->conn;
+	const Lowered *L = system_of(k);
+	const char *side = k->side == SIDE_PRE ? "pre" : "post";
+	if (k->side == SIDE_OWN)
+		ln("/* phase 1: integrate the states of %s (%s, %s) over dt, per synapse */", c->name,
+		   c->syn->name, scheme_names[L->scheme]);
+	else
+		ln("/* phase 1: integrate the %s states of %s (%s, %s) over dt, per %ssynaptic neuron */",
+		   side, c->name, c->syn->name, scheme_names[L->scheme], side);
+	Locals *l = conn_locals(c);
+	if (k->side != SIDE_OWN)
+		local(l, "n", "const int32_t n = sim->pops[%d].n;", k->pop->index);
+	local(l, "t0", "const double t0 = (double)step * sim->dt;");
+	local(l, "sqrtdt", "const real sqrtdt = %s(dt);", math_fn(FN_SQRT, PR.single));
+	if (L->scheme == SCH_EXACT && !L->a_per_element)
+		propagator_locals(l, L, "cc", conn_internal(LAY, c, k->side == SIDE_PRE ? SL_PROP_PRE
+								     : k->side == SIDE_POST ? SL_PROP_POST
+								     : SL_PROP_SYN));
+	Ctx x = conn_ctx(c, MODE_STAGE);
+	x.elem = k->side == SIDE_PRE ? "pre" : k->side == SIDE_POST ? "j" : "s";
+	x.lets = lets_new();
+	IArg a = { k, &x };
+	function(arena_printf("static void %s(snn_sim *sim)", k->fn), l, trace_body, &a);
 }
 
 /* ---------------------------------------------- tick, threshold, reset */
@@ -542,9 +625,81 @@ static Locals *synapse_locals(void)
 	return l;
 }
 
-static void deliver_rows_inner(const void *arg)
+/* A block of on pre / on post split by the once-per-spike rule (§3): runs
+ * of statements that assign only this side's traces run once per spike
+ * (outside the synapse loop), the others once per synapse (inside it), in
+ * textual order. */
+typedef struct Seg {
+	const IArg *a;
+	Vec *stmts;          /* Stmt*: one run */
+} Seg;
+
+static Vec *segments(Vec *body, VarKind trace, Vec *per_neuron)
 {
-	stmts_loop(arg);
+	Vec *runs = vec_new();
+	Vec *cur = NULL;
+	bool cur_neuron = false;
+	VEC_EACH(Stmt *, st, body) {
+		bool nrn = stmt_per_neuron(st, trace);
+		if (!cur || nrn != cur_neuron) {
+			cur = vec_new();
+			cur_neuron = nrn;
+			vec_push(runs, cur);
+			vec_push(per_neuron, nrn ? (void *)1 : NULL);
+		}
+		vec_push(cur, st);
+	}
+	return runs;
+}
+
+static void seg_stmts(const void *arg)
+{
+	const Seg *g = arg;
+	lets_open(g->a->c);
+	emit_stmts(g->stmts, g->a->c, false);
+	lets_close(g->a->c);
+}
+
+/* The statements of one spike: per-neuron runs with the neuron's index as
+ * the element (`i` reads it), per-synapse runs in a loop over `synloop`.
+ * `guard` (or NULL) keeps per-neuron runs to the connection's slice. */
+static void spike_body(const IArg *a, VarKind trace, const char *nrn_elem, const char *guard,
+		       const char *synloop, Locals *(*syn_locals)(void))
+{
+	Vec *flags = vec_new();
+	Vec *runs = segments(a->k->body, trace, flags);
+	Ctx *c = a->c;
+	VEC_EACH(Vec *, run, runs) {
+		Seg g = { a, run };
+		if (flags->items[run_i]) {
+			const char *elem = c->elem;
+			c->elem = nrn_elem;
+			if (guard) {
+				open_block("if (%s)", guard);
+				seg_stmts(&g);
+				close_block();
+			} else {
+				seg_stmts(&g);
+			}
+			c->elem = elem;
+		} else {
+			loop(synloop, syn_locals(), seg_stmts, &g);
+		}
+	}
+}
+
+static const char *slice_guard(const Group *g, const char *var)
+{
+	if (g->hi < 0)
+		return NULL;
+	return arena_printf("%s >= %lld && %s < %lld", var, (long long)g->lo, var, (long long)g->hi);
+}
+
+static Locals *row_locals(void)
+{
+	Locals *l = locals_new();
+	local(l, "j", "const int32_t j = post[s];");
+	return l;
 }
 
 static void deliver_rows_loop(const void *arg)
@@ -557,9 +712,9 @@ static void deliver_rows_loop(const void *arg)
 	ln("\t\tSNN_PREFETCH(post + a);");
 	ln("const int32_t pre = due[k];");
 	ln("const int64_t end = row[pre + 1];");
-	Locals *l = locals_new();
-	local(l, "j", "const int32_t j = post[s];");
-	loop("for (int64_t s = row[pre]; s < end; s++)", l, deliver_rows_inner, arg);
+	const IArg *a = arg;
+	spike_body(a, VK_PRE_STATE, "pre", slice_guard(&a->k->conn->pre, "pre"),
+		   "for (int64_t s = row[pre]; s < end; s++)", row_locals);
 }
 
 static void deliver_syns_loop(const void *arg)
@@ -602,6 +757,46 @@ static void kernel_deliver(const Kernel *k)
 	function(arena_printf("static void %s(snn_sim *sim)", k->fn), conn_locals(c), deliver_body, &a);
 }
 
+/* ------------------------------------------------------------ on post */
+
+static Locals *post_syn_locals(void)
+{
+	Locals *l = locals_new();
+	local(l, "s", "const int64_t s = psyn[a];");
+	local(l, "pre", "const int32_t pre = prei[s];");
+	return l;
+}
+
+static void on_post_loop(const void *arg)
+{
+	const IArg *a = arg;
+	ln("const int32_t j = rt->spk[k];");
+	spike_body(a, VK_POST_STATE, "j", slice_guard(&a->k->conn->post, "j"),
+		   "for (int64_t a = prow[j], end = prow[j + 1]; a < end; a++)", post_syn_locals);
+}
+
+static void on_post_body(const void *arg)
+{
+	const IArg *a = arg;
+	ln("const snn_pop *rt = &sim->pops[%d];", a->k->conn->post.pop->index);
+	loop("for (int32_t k = 0; k < rt->nspk; k++)", locals_new(), on_post_loop, arg);
+}
+
+/* For each postsynaptic spike of this step, its synapses through the
+ * post-major index (ascending synapse order); after every delivery. */
+static void kernel_on_post(const Kernel *k)
+{
+	const Conn *c = k->conn;
+	ln("/* phase 4: spikes of %s through %s (%s): on post */", c->post.name, c->name, c->syn->name);
+	Locals *l = conn_locals(c);
+	local(l, "prow", "const int64_t *restrict prow = csr->post_row;");
+	local(l, "psyn", "const int64_t *restrict psyn = csr->post_syn;");
+	Ctx x = conn_ctx(c, MODE_ARRAY);
+	x.lets = lets_new();
+	IArg a = { k, &x };
+	function(arena_printf("static void %s(snn_sim *sim)", k->fn), l, on_post_body, &a);
+}
+
 /* ------------------------------------------------------------ the list */
 
 void emit_kernels(void)
@@ -624,6 +819,12 @@ void emit_kernels(void)
 			break;
 		case KN_DELIVER:
 			kernel_deliver(k);
+			break;
+		case KN_INTEGRATE_TRACE:
+			kernel_integrate_trace(k);
+			break;
+		case KN_ON_POST:
+			kernel_on_post(k);
 			break;
 		case KN_INPUTS:
 			kernel_inputs(k);
@@ -737,7 +938,7 @@ static void step_call(const Kernel *k)
 		ln("\treturn;");
 		return;
 	case KN_TICK: case KN_THRESHOLD: case KN_DELIVER: case KN_RESET:
-	case KN_INPUTS:
+	case KN_INPUTS: case KN_INTEGRATE_TRACE: case KN_ON_POST:
 		ln("%s(sim);", k->fn);
 		return;
 	}

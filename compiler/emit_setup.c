@@ -66,10 +66,10 @@ static int field_group(const Slot *s)
 	switch (s->kind) {
 	case SL_SIZE: return 0;
 	case SL_STATE: case SL_INPUT: case SL_T_LAST: case SL_SPIKED: case SL_REF_UNTIL:
-	case SL_REF_BASE:
+	case SL_REF_BASE: case SL_TRACE:
 		return 1;
 	case SL_PARAM: case SL_RATE: return 2;
-	case SL_PROPAGATOR: return 3;
+	case SL_PROPAGATOR: case SL_PROP_PRE: case SL_PROP_POST: case SL_PROP_SYN: return 3;
 	case SL_GEN: case SL_DELAY: case SL_QUEUE: return 4;
 	case SL_LET: return -1;
 	}
@@ -87,8 +87,10 @@ static void field_decl(const Slot *s)
 	case SL_REF_UNTIL:
 		ln("%s *%s;   /* last refractory step, relative to ref_base */", s->ctype, s->field);
 		return;
-	case SL_PROPAGATOR: {
-		int n = s->pop->model->low->n;
+	case SL_PROPAGATOR: case SL_PROP_PRE: case SL_PROP_POST: case SL_PROP_SYN: {
+		int n = s->kind == SL_PROP_PRE ? s->conn->syn->low_pre->n
+		      : s->kind == SL_PROP_POST ? s->conn->syn->low_post->n
+		      : s->kind == SL_PROP_SYN ? s->conn->syn->low_syn->n : s->pop->model->low->n;
 		ln("double %s[%d], %s[%d];   /* exact propagator over dt */", s->field, n * n,
 		   s->field_next, n * n);
 		return;
@@ -436,6 +438,84 @@ static void synapse_block(const void *arg)
 	ln("cc->q = snn_queue_new(sim, cc->delay);");
 }
 
+typedef struct TraceArg {
+	const Conn *c;
+	VarKind kind;
+} TraceArg;
+
+/* Initial values of one side's traces, per neuron of that side (`pre` or
+ * `j`, as kernels name it; `i` reads it too). */
+static void trace_init_loop(const void *arg)
+{
+	const TraceArg *a = arg;
+	Ctx x = at_start(conn_ctx(a->c, MODE_ARRAY));
+	x.elem = a->kind == VK_PRE_STATE ? "pre" : "j";
+	lets_open(&x);
+	VEC_EACH(Var *, v, a->c->syn->vars) {
+		Expr *e = init_of(a->c->inits, v);
+		if (v->kind != a->kind || !e)
+			continue;
+		compute_lets(&x, e);
+		const char *val = cx(e, &x);
+		src_line(e->loc);
+		ln("%s[%s] = %s;", conn_slot(LAY, a->c, v)->local[SIDE_OWN], x.elem, val);
+		back_to_c();
+		lets_written(&x, v);
+	}
+	lets_close(&x);
+}
+
+/* The traces of one side: one value per neuron of the whole pre (post)
+ * population, indexed like it. */
+static void trace_inits(const Conn *c, Side side)
+{
+	VarKind kind = side == SIDE_PRE ? VK_PRE_STATE : VK_POST_STATE;
+	const Pop *p = side == SIDE_PRE ? c->pre.pop : c->post.pop;
+	bool any = false;
+	VEC_EACH(Var *, v, c->syn->vars)
+		if (v->kind == kind) {
+			ln("cc->%s = snn_alloc_array(sim, (size_t)sim->pops[%d].n + 1, sizeof(real));",
+			   conn_slot(LAY, c, v)->field, p->index);
+			any = true;
+		}
+	if (!any)
+		return;
+	TraceArg ta = { c, kind };
+	PR.indent += 2;
+	capture_begin();
+	trace_init_loop(&ta);
+	char *text = capture_end();
+	PR.indent -= 2;
+	if (!*text)
+		return;
+	const char *var = side == SIDE_PRE ? "pre" : "j";
+	Locals *l = locals_new();
+	local(l, "step", "const int64_t step = 0;");
+	local(l, "t", "const double t = 0;");
+	local(l, "dt", "const real dt = (real)sim->dt;");
+	local(l, "nsyn", "const int64_t nsyn = cc->nsyn;");
+	VEC_EACH(Var *, v, c->syn->vars) {
+		Slot *s = conn_slot(LAY, c, v);
+		if (v->kind == VK_PARAM)
+			local(l, s->local[SIDE_OWN], "const real %s = (real)cc->%s;", s->local[SIDE_OWN], s->field);
+		else if (s->kind == SL_TRACE)
+			local(l, s->local[SIDE_OWN], "real *%s = cc->%s;", s->local[SIDE_OWN], s->field);
+	}
+	const char *obj = side == SIDE_PRE ? "prepop" : "postpop";
+	local(l, obj, "%s *%s = &m->%s;", pop_type(p), obj, pop_field(p));
+	pop_locals(l, p, side, obj, false);
+	PR.indent++;
+	capture_begin();
+	open_block("for (int32_t %s = 0; %s < sim->pops[%d].n; %s++)", var, var, p->index, var);
+	put_text(text);
+	close_block();
+	char *loop = capture_end();
+	PR.indent--;
+	open_block("%s", "");
+	put_with_locals(l, loop);
+	close_block();
+}
+
 static void conn_body(const void *arg)
 {
 	const Conn *c = arg;
@@ -469,12 +549,16 @@ static void conn_body(const void *arg)
 	ln("spec.stream = SNN_STREAM_CONNECT + %du;", c->index);
 	ln("if (snn_connect(sim, &spec, &sim->conns[%d].csr, err, errlen))", c->index);
 	ln("\treturn -1;");
+	if (c->syn->on_post->n)
+		ln("snn_csr_by_post(sim, &sim->conns[%d].csr, spec.post_n);   /* for on post */", c->index);
 	ln("const snn_csr *csr = &sim->conns[%d].csr;", c->index);
 	ln("const int64_t nsyn = cc->nsyn = csr->nsyn;");
 	VEC_EACH(Var *, v, c->syn->vars)
 		if (v->kind == VK_STATE)
 			ln("cc->%s = snn_alloc_array(sim, (size_t)nsyn + 1, sizeof(real));",
 			   conn_slot(LAY, c, v)->field);
+	trace_inits(c, SIDE_PRE);
+	trace_inits(c, SIDE_POST);
 	/* per-synapse initial values and delays, with the locals they read */
 	Locals *l = locals_new();
 	local(l, "step", "const int64_t step = 0;");
@@ -486,7 +570,7 @@ static void conn_body(const void *arg)
 		Slot *s = conn_slot(LAY, c, v);
 		if (v->kind == VK_PARAM)
 			local(l, s->local[SIDE_OWN], "const real %s = (real)cc->%s;", s->local[SIDE_OWN], s->field);
-		else if (v->kind == VK_STATE)
+		else if (v->kind == VK_STATE || s->kind == SL_TRACE)
 			local(l, s->local[SIDE_OWN], "real *%s = cc->%s;", s->local[SIDE_OWN], s->field);
 	}
 	local(l, "prepop", "%s *prepop = &m->%s;", pop_type(c->pre.pop), pop_field(c->pre.pop));
@@ -546,6 +630,37 @@ static void propagator_body(const void *arg)
 	   pop_internal(LAY, p, SL_PROPAGATOR)->field_next);
 }
 
+static void trace_propagator(const Conn *c, const Lowered *L, const Slot *prop)
+{
+	int n = L->n;
+	Ctx x = struct_ctx(NULL, c);
+	x.lets = lets_new();
+	for (int k = 0; k < n * n; k++)
+		compute_lets(&x, L->A[k]);
+	ln("const double A[%d] = {", n * n);
+	for (int i = 0; i < n; i++) {
+		const char *row = "";
+		for (int j = 0; j < n; j++)
+			row = arena_printf("%s%s%s", row, j ? ", " : "", cx(L->A[i * n + j], &x));
+		ln("\t%s,", row);
+	}
+	ln("};");
+	ln("snn_expm(%d, A, sim->dt, cc->%s, cc->%s);", n, prop->field, prop->field_next);
+}
+
+typedef struct PropArg {
+	const Conn *c;
+	SlotKind kind;
+} PropArg;
+
+static void trace_propagator_body(const void *arg)
+{
+	const PropArg *a = arg;
+	const Lowered *L = a->kind == SL_PROP_PRE ? a->c->syn->low_pre : a->kind == SL_PROP_POST
+			 ? a->c->syn->low_post : a->c->syn->low_syn;
+	trace_propagator(a->c, L, conn_internal(LAY, a->c, a->kind));
+}
+
 static void update_body(const void *arg)
 {
 	(void)arg;
@@ -560,6 +675,14 @@ static void update_body(const void *arg)
 		local(l, "pp", "%s *pp = &m->%s;", pop_type(p), pop_field(p));
 		block("", l, propagator_body, p);
 	}
+	VEC_EACH(Conn *, c, NET->conns)
+		for (SlotKind k = SL_PROP_PRE; k <= SL_PROP_SYN; k++) {
+			if (!conn_internal(LAY, c, k))
+				continue;
+			Locals *l = locals_new();
+			local(l, "cc", "%s *cc = &m->%s;", conn_type(c), conn_field(c));
+			block("", l, trace_propagator_body, &(PropArg){ c, k });
+		}
 }
 
 /* Exact propagators (and Poisson rates) after params change. */
@@ -614,7 +737,7 @@ static Dim slot_dim(const Slot *s)
 static const char *slot_type(const Slot *s)
 {
 	switch (s->kind) {
-	case SL_STATE: case SL_INPUT: return PR.single ? "SNN_T_F32" : "SNN_T_F64";
+	case SL_STATE: case SL_INPUT: case SL_TRACE: return PR.single ? "SNN_T_F32" : "SNN_T_F64";
 	case SL_SPIKED: return "SNN_T_U8";
 	default: return "SNN_T_F64";
 	}
@@ -629,9 +752,11 @@ static void var_rows(void)
 			continue;
 		Dim d = slot_dim(s);
 		const char *off = s->field ? arena_printf("offsetof(model_t, %s.%s)", owner_field(s), s->field) : "0";
-		ln("\t{ %s, %s, %d, %s, %s, %s, %s, %s, %s },", c_string(s->name), ok[s->owner],
+		/* a trace is counted over the pre or post population, not the synapses */
+		const char *count = s->count == CNT_PRE ? ", SNN_VC_PRE" : s->count == CNT_POST ? ", SNN_VC_POST" : "";
+		ln("\t{ %s, %s, %d, %s, %s, %s, %s, %s, %s%s },", c_string(s->name), ok[s->owner],
 		   s->owner_index, s->row_kind, slot_type(s), off, s->eval ? s->eval : "NULL",
-		   dim_init(d), c_string(dim_str(d)));
+		   dim_init(d), c_string(dim_str(d)), count);
 	}
 	ln("};");
 }

@@ -75,7 +75,8 @@ const CNameRule c_name_rules[CN_COUNT] = {
 /* The kernels' suffixes (after CN_KERNEL_*'s "_"); "let" is followed by the
  * let's number, so it ends in a digit where the others end in a letter. */
 const char *const c_kernel_suffixes[] = {
-	"integrate", "tick", "threshold", "reset", "inputs", "deliver", "lets", "let", NULL,
+	"integrate", "tick", "threshold", "reset", "inputs", "deliver", "lets", "let",
+	"integrate_pre", "integrate_post", "on_post", NULL,
 };
 
 /* Every identifier the printers write that does not come from c_name():
@@ -89,6 +90,7 @@ const char *const c_fixed_names[] = {
 	"out", "times", "index", "maxd", "sec", "nonfinite", "which", "A", "Phi_0_0", "Psi_0_0", "tmp",
 	/* fields */
 	"ref_until", "ref_base", "Phi", "Psi", "gen", "delay", "q",
+	"Phi_pre", "Psi_pre", "Phi_post", "Psi_post", "Phi_syn", "Psi_syn",
 	/* file scope */
 	"real", "model_t", "model_defaults", "model_setup", "model_update", "model_step",
 	"pops", "conns", "vars", "records", "bufs", "snn_model_main",
@@ -203,6 +205,14 @@ static void model_var_slot(Slot ***table, int owner, Var *v, OwnerKind o, Pop *p
 		saved(s, CK_SAVE, "SNN_BUF_POP");
 		s->row_kind = "SNN_VK_INPUT";
 		break;
+	case VK_PRE_STATE:
+	case VK_POST_STATE:              /* a connection's traces: per pre / post neuron */
+		s = new_slot(SL_TRACE, v->name, o, owner);
+		array_of(s, v->kind == VK_PRE_STATE ? CNT_PRE : CNT_POST, "real",
+			 c_name(CN_ARRAY, v->name, NULL));
+		saved(s, CK_SAVE, v->kind == VK_PRE_STATE ? "SNN_BUF_PRE" : "SNN_BUF_POST");
+		s->row_kind = "SNN_VK_STATE";
+		break;
 	case VK_PARAM:
 		s = new_slot(SL_PARAM, v->name, o, owner);
 		scalar_of(s, "double", c_name(CN_PARAM, v->name, NULL));
@@ -314,6 +324,17 @@ static void conn_slots(Conn *c)
 	LY->conn_var[o] = arena_alloc(sizeof(Slot *) * (size_t)(c->syn->vars->n + 1));
 	VEC_EACH(Var *, v, c->syn->vars)
 		model_var_slot(LY->conn_var, o, v, OWN_CONN, NULL, c, 0);
+	static const SlotKind prop[] = { SL_PROP_PRE, SL_PROP_POST, SL_PROP_SYN };
+	static const char *const phi[] = { "Phi_pre", "Phi_post", "Phi_syn" };
+	static const char *const psi[] = { "Psi_pre", "Psi_post", "Psi_syn" };
+	Lowered *sys[] = { c->syn->low_pre, c->syn->low_post, c->syn->low_syn };
+	for (int k = 0; k < 3; k++)
+		if (sys[k] && sys[k]->scheme == SCH_EXACT && !sys[k]->a_per_element) {
+			s = internal(LY->conn_internal, prop[k], o, new_slot(prop[k], phi[k], OWN_CONN, o));
+			scalar_of(s, "double", phi[k]);
+			s->field_next = psi[k];
+			s->conn = c;
+		}
 	s = internal(LY->conn_internal, SL_DELAY, o, new_slot(SL_DELAY, "delay", OWN_CONN, o));
 	if (c->hetero_delay) {
 		array_of(s, CNT_SYN, "int32_t", "delay");
@@ -337,7 +358,7 @@ Layout *build_layout(Unit *u)
 	LY->slots = vec_new();
 	LY->pop_var = arena_alloc(sizeof(Slot **) * (size_t)(net->pops->n + 1));
 	LY->conn_var = arena_alloc(sizeof(Slot **) * (size_t)(net->conns->n + 1));
-	for (int k = 0; k <= SL_QUEUE; k++) {
+	for (int k = 0; k <= SL_PROP_SYN; k++) {
 		LY->pop_internal[k] = arena_alloc(sizeof(Slot *) * (size_t)(net->pops->n + 1));
 		LY->conn_internal[k] = arena_alloc(sizeof(Slot *) * (size_t)(net->conns->n + 1));
 	}
@@ -386,6 +407,8 @@ static const char *slot_kind_names[] = {
 	[SL_T_LAST] = "t_last", [SL_SPIKED] = "spiked", [SL_REF_UNTIL] = "ref_until",
 	[SL_REF_BASE] = "ref_base", [SL_PROPAGATOR] = "propagator", [SL_RATE] = "rate",
 	[SL_GEN] = "generator", [SL_SIZE] = "size", [SL_DELAY] = "delay", [SL_QUEUE] = "queue",
+	[SL_TRACE] = "trace", [SL_PROP_PRE] = "propagator", [SL_PROP_POST] = "propagator",
+	[SL_PROP_SYN] = "propagator",
 };
 
 static const char *count_text(const Slot *s)

@@ -226,17 +226,19 @@ static void lower_exact(Model *m, Lowered *L)
 					L->reach[i * n + j] = true;
 }
 
-static void lower_model(Model *m, const char *net_method)
+/* One system: the ODEs `odes` of model m, under its method or the
+ * network's.  A neuron model has one; a synapse one per side (its pre
+ * states, its post states), each integrated per neuron of that side. */
+static Lowered *lower_system(Model *m, Vec *odes, const char *net_method)
 {
 	Lowered *L = arena_alloc(sizeof *L);
-	m->low = L;
 	const char *method = m->method ? m->method : net_method;
 	if (!parse_scheme(method, &L->scheme)) {
 		error_at(m->method ? m->method_loc : m->loc, "unknown method '%s' (expected euler, "
 			 "rk2, rk4, exponential_euler or exact)", method);
-		return;
+		return L;
 	}
-	int n = L->n = m->odes->n;
+	int n = L->n = odes->n;
 	L->x = arena_alloc(sizeof(Var *) * (size_t)(n + 1));
 	L->ode = arena_alloc(sizeof(Member *) * (size_t)(n + 1));
 	L->f = arena_alloc(sizeof(Expr *) * (size_t)(n + 1));
@@ -244,7 +246,7 @@ static void lower_model(Model *m, const char *net_method)
 	L->g = arena_alloc(sizeof(Expr *) * (size_t)(n + 1));
 	L->A1 = arena_alloc(sizeof(Expr *) * (size_t)(n + 1));
 	L->B1 = arena_alloc(sizeof(Expr *) * (size_t)(n + 1));
-	VEC_EACH(Member *, ode, m->odes) {
+	VEC_EACH(Member *, ode, odes) {
 		L->ode[ode_i] = ode;
 		L->x[ode_i] = model_var(m, ode->name);
 		L->f[ode_i] = rhs_of(ode);
@@ -254,7 +256,7 @@ static void lower_model(Model *m, const char *net_method)
 		if (xi_var(L->f[k]) && L->scheme != SCH_EULER) {
 			error_at(L->ode[k]->loc, "xi is only allowed with method euler "
 				 "(Euler-Maruyama), not %s", scheme_names[L->scheme]);
-			return;
+			return L;
 		}
 		if (L->scheme == SCH_EULER)
 			lower_xi(L, k);
@@ -263,6 +265,244 @@ static void lower_model(Model *m, const char *net_method)
 	}
 	if (L->scheme == SCH_EXACT && n > 0)
 		lower_exact(m, L);
+	return L;
+}
+
+/* ------------------------------------------------------------ synapses */
+
+/* A synapse used by several connections is checked once per connection:
+ * report each located complaint once. */
+static bool first_report(Loc loc, const char *what)
+{
+	static Vec *seen;
+	if (!seen)
+		seen = vec_new();
+	const char *key = arena_printf("%s:%d:%d:%s", loc.file ? loc.file->path : "", loc.first_line,
+				       loc.first_column, what);
+	VEC_EACH(const char *, k, seen)
+		if (!strcmp(k, key))
+			return false;
+	vec_push(seen, (void *)key);
+	return true;
+}
+
+static const char *side_word(VarKind trace)
+{
+	return trace == VK_PRE_STATE ? "pre" : "post";
+}
+
+/* What per-neuron code of one side may not read: per-synapse variables,
+ * the other side's traces and neuron.  Returns the first such read (and
+ * sets *what to how to call it), NULL if none.  `seen` guards let chains. */
+static const Expr *foreign_read(const Expr *e, VarKind trace, Vec *seen, const char **what)
+{
+	if (!e)
+		return NULL;
+	if (e->kind == EX_MEMBER) {      /* pre.X, post.X (unbound in a template) */
+		int own_side = trace == VK_PRE_STATE ? 1 : 2;
+		if (e->side && e->side != own_side) {
+			*what = arena_printf("'%s.%s'", e->side == 1 ? "pre" : "post", e->name);
+			return e;
+		}
+		return NULL;
+	}
+	if (e->kind == EX_NAME && e->var) {
+		const Var *v = e->var;
+		if (v->kind == VK_STATE) {
+			*what = arena_printf("'%s' (one per synapse)", v->name);
+			return e;
+		}
+		if ((v->kind == VK_PRE_STATE || v->kind == VK_POST_STATE) && v->kind != trace) {
+			*what = arena_printf("%s state '%s'", v->kind == VK_PRE_STATE ? "pre" : "post", v->name);
+			return e;
+		}
+		if (v->kind == VK_LET && v->decl && v->decl->init) {
+			VEC_EACH(Var *, x, seen)
+				if (x == v)
+					return NULL;
+			vec_push(seen, (void *)v);
+			const Expr *r = foreign_read(v->decl->init, trace, seen, what);
+			if (r)
+				*what = arena_printf("%s through let '%s'", *what, v->name);
+			return r ? e : NULL;
+		}
+		return NULL;
+	}
+	const Expr *r;
+	if ((r = foreign_read(e->a, trace, seen, what)) || (r = foreign_read(e->b, trace, seen, what)) ||
+	    (r = foreign_read(e->c, trace, seen, what)))
+		return r;
+	VEC_EACH(Expr *, a, e->args)
+		if ((r = foreign_read(a, trace, seen, what)))
+			return r;
+	return NULL;
+}
+
+static const Expr *foreign(const Expr *e, VarKind trace, const char **what)
+{
+	return foreign_read(e, trace, vec_new(), what);
+}
+
+/* The kind of what an assignment writes: a trace of either side, or
+ * anything else (a synapse state, the post neuron). */
+static VarKind target_kind(const Stmt *st)
+{
+	const Var *v = st->target->var;
+	if (st->target->kind == EX_NAME && v && (v->kind == VK_PRE_STATE || v->kind == VK_POST_STATE))
+		return v->kind;
+	return VK_STATE;
+}
+
+/* Does st assign something other than `kind`?  Any assignment at all? */
+static void assigns(const Stmt *st, VarKind kind, bool *other, bool *any)
+{
+	if (st->kind == ST_ASSIGN) {
+		*any = true;
+		*other = *other || target_kind(st) != kind;
+		return;
+	}
+	VEC_EACH(Stmt *, x, st->then_)
+		assigns(x, kind, other, any);
+	VEC_EACH(Stmt *, x, st->else_)
+		assigns(x, kind, other, any);
+}
+
+bool stmt_per_neuron(const Stmt *st, VarKind trace)
+{
+	bool other = false, any = false;
+	assigns(st, trace, &other, &any);
+	return any && !other;
+}
+
+/* The first assignment under st that writes a trace of kind k, or NULL. */
+static const Stmt *assigning(const Stmt *st, VarKind k)
+{
+	if (st->kind == ST_ASSIGN)
+		return target_kind(st) == k ? st : NULL;
+	const Stmt *r;
+	VEC_EACH(Stmt *, x, st->then_)
+		if ((r = assigning(x, k)))
+			return r;
+	VEC_EACH(Stmt *, x, st->else_)
+		if ((r = assigning(x, k)))
+			return r;
+	return NULL;
+}
+
+/* The reads of a per-neuron statement: its values and conditions. */
+static const Expr *stmt_foreign(const Stmt *st, VarKind trace, const char **what)
+{
+	const Expr *r = foreign(st->value, trace, what);
+	if (r || st->kind == ST_ASSIGN)
+		return r;
+	VEC_EACH(Stmt *, x, st->then_)
+		if ((r = stmt_foreign(x, trace, what)))
+			return r;
+	VEC_EACH(Stmt *, x, st->else_)
+		if ((r = stmt_foreign(x, trace, what)))
+			return r;
+	return NULL;
+}
+
+/* The once-per-spike rule of one block (LANGUAGE.md §3): a statement that
+ * assigns only this side's traces runs once per spike and reads only what
+ * is one per neuron of this side; one that assigns the other side's traces
+ * would run once per synapse and is refused, as is a statement that mixes
+ * a trace with per-synapse targets. */
+static void check_block(const Conn *c, Vec *body, VarKind trace)
+{
+	const char *ev = trace == VK_PRE_STATE ? "on pre" : "on post";
+	VarKind other = trace == VK_PRE_STATE ? VK_POST_STATE : VK_PRE_STATE;
+	VEC_EACH(Stmt *, st, body) {
+		const Stmt *bad = assigning(st, other);
+		const char *what;
+		const Expr *r;
+		if (bad) {
+			if (first_report(bad->loc, "other"))
+				error_at(bad->loc, "'%s' cannot assign %s state '%s': it would run once per "
+					 "synapse of the %ssynaptic spike", ev, side_word(other),
+					 bad->target->var->name, side_word(trace));
+		} else if (stmt_per_neuron(st, trace)) {
+			if ((r = stmt_foreign(st, trace, &what)) && first_report(r->loc, "read"))
+				error_at(r->loc, "this statement assigns only %s state, so it runs once per "
+					 "%ssynaptic spike: it cannot read %s", side_word(trace),
+					 side_word(trace), what);
+			if (trace == VK_PRE_STATE && c && c->hetero_delay && first_report(st->loc, "hetero"))
+				error_at(st->loc, "connection '%s' has heterogeneous delays: 'on pre' cannot "
+					 "assign pre state (it runs once per presynaptic spike, at its arrival, "
+					 "which differs per synapse)", c->name);
+		} else if ((bad = assigning(st, trace)) && first_report(bad->loc, "mixed")) {
+			error_at(bad->loc, "a statement that assigns %s state '%s' must assign only %s "
+				 "state (it runs once per %ssynaptic spike, not once per synapse)",
+				 side_word(trace), bad->target->var->name, side_word(trace), side_word(trace));
+		}
+	}
+}
+
+/* The ODEs and initial values of one side's traces read only that side. */
+static void check_traces(const Model *m, VarKind trace)
+{
+	const char *what;
+	const Expr *r;
+	VEC_EACH(Var *, v, m->vars) {
+		if (v->kind != trace)
+			continue;
+		if (v->ode && (r = foreign(v->ode->value, trace, &what)) && first_report(r->loc, "ode"))
+			error_at(r->loc, "the ODE of %s state '%s' is integrated per %ssynaptic neuron: it "
+				 "cannot read %s", side_word(trace), v->name, side_word(trace), what);
+		if (v->ode && (r = foreign(v->ode->coef, trace, &what)) && first_report(r->loc, "ode"))
+			error_at(r->loc, "the ODE of %s state '%s' is integrated per %ssynaptic neuron: it "
+				 "cannot read %s", side_word(trace), v->name, side_word(trace), what);
+	}
+}
+
+static bool check_init(const Expr *e, VarKind trace, const char *name)
+{
+	const char *what;
+	const Expr *r = foreign(e, trace, &what);
+	if (r && first_report(r->loc, "init"))
+		error_at(r->loc, "the initial value of %s state '%s' is one per %ssynaptic neuron: it "
+			 "cannot read %s", side_word(trace), name, side_word(trace), what);
+	return !r;
+}
+
+/* The rules of a synapse that do not depend on its connection; for a
+ * template (c NULL: a library under `snnc check`) and each instance, whose
+ * copies report at the same places once. */
+static void check_synapse(const Model *m, const Conn *c)
+{
+	check_traces(m, VK_PRE_STATE);
+	check_traces(m, VK_POST_STATE);
+	VEC_EACH(Var *, v, m->vars)
+		if ((v->kind == VK_PRE_STATE || v->kind == VK_POST_STATE) && v->decl)
+			check_init(v->decl->init, v->kind, v->name);
+	check_block(c, m->on_pre, VK_PRE_STATE);
+	check_block(c, m->on_post, VK_POST_STATE);
+}
+
+static void lower_synapse(Conn *c, const char *net_method)
+{
+	Model *m = c->syn;
+	m->odes_pre = vec_new();
+	m->odes_post = vec_new();
+	m->odes_syn = vec_new();
+	VEC_EACH(Member *, ode, m->odes) {
+		Var *x = model_var(m, ode->name);
+		vec_push(x->kind == VK_PRE_STATE ? m->odes_pre : x->kind == VK_POST_STATE ? m->odes_post
+			 : m->odes_syn, ode);
+	}
+	check_synapse(m, c);
+	VEC_EACH(Init *, in, c->inits)
+		if (in->var->kind == VK_PRE_STATE || in->var->kind == VK_POST_STATE)
+			check_init(in->value, in->var->kind, in->var->name);
+	if (error_count())
+		return;
+	if (m->odes_pre->n)
+		m->low_pre = lower_system(m, m->odes_pre, net_method);
+	if (m->odes_post->n)
+		m->low_post = lower_system(m, m->odes_post, net_method);
+	if (m->odes_syn->n)
+		m->low_syn = lower_system(m, m->odes_syn, net_method);
 }
 
 bool lower(Unit *u)
@@ -277,9 +517,15 @@ bool lower(Unit *u)
 			return false;
 		}
 	}
-	VEC_EACH(Model *, m, u->models)
+	VEC_EACH(Model *, m, u->models) {
 		if (!m->synapse)
-			lower_model(m, method);
+			m->low = lower_system(m, m->odes, method);
+		else
+			check_synapse(m, NULL);
+	}
+	if (u->net)
+		VEC_EACH(Conn *, c, u->net->conns)
+			lower_synapse(c, method);
 	if (error_count() != before)
 		return false;
 	if (u->net) {

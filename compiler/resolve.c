@@ -114,6 +114,11 @@ static void resolve_prepost(Scope *s, Expr *e)
 		if (b == BI_T_LAST || b == BI_SPIKED || b == BI_I)
 			v = builtin_var(nm, s->builtins, b);
 	}
+	if (!v && !nm->decl) {          /* the generator pseudo-model */
+		error_at(e->loc, "the %s of this connection is a generator: it has no variable '%s'",
+			 pre ? "pre" : "post", e->name);
+		return;
+	}
 	if (!v) {
 		error_at(e->loc, "the %s neuron model '%s' has no variable '%s'",
 			 pre ? "pre" : "post", nm->name, e->name);
@@ -265,7 +270,7 @@ static void resolve_target(Scope *s, Stmt *st, bool in_reset)
 				error_at(t->loc, "unknown name '%s'", t->name);
 			return;
 		}
-		if (v->kind != VK_STATE) {
+		if (v->kind != VK_STATE && v->kind != VK_PRE_STATE && v->kind != VK_POST_STATE) {
 			static const char *kn[] = {
 				[VK_PARAM] = "param", [VK_LET] = "let", [VK_INPUT] = "input",
 				[VK_PRE_STATE] = "pre state", [VK_POST_STATE] = "post state",
@@ -369,10 +374,9 @@ static void declare_members(Scope *s, Vec *members)
 					 mb->kind == MB_MODULATOR ? "a modulator" : "pre/post state");
 				break;
 			}
-			error_at(mb->loc, "%s is not supported yet",
-				 mb->kind == MB_MODULATOR ? "'modulator'" :
-				 mb->kind == MB_PRE_STATE ? "'pre state'" : "'post state'");
-			VEC_EACH(Decl *, d, mb->decls)      /* so that their uses do not cascade */
+			if (mb->kind == MB_MODULATOR)
+				error_at(mb->loc, "'modulator' is not supported yet");
+			VEC_EACH(Decl *, d, mb->decls)      /* a modulator too: its uses do not cascade */
 				declare(s, d, member_var_kind(mb->kind));
 			break;
 		case MB_INPUT:
@@ -394,19 +398,12 @@ static void declare_members(Scope *s, Vec *members)
 static void resolve_ode(Scope *s, Member *mb)
 {
 	Var *v = model_var(s->m, mb->name);
-	if (s->m->synapse) {
-		if (!v || v->kind == VK_STATE)     /* pre/post state: reported already */
-			error_at(mb->loc, "ODEs in a synapse are not supported yet");
-		return;
-	}
 	if (!v) {
 		error_at(mb->name_loc, "d%s/dt: '%s' is not declared (declare it with 'state %s = ...')",
 			 mb->name, mb->name, mb->name);
 		return;
 	}
-	if (v->kind == VK_PRE_STATE || v->kind == VK_POST_STATE)
-		return;      /* already reported: not supported yet */
-	if (v->kind != VK_STATE) {
+	if (v->kind != VK_STATE && v->kind != VK_PRE_STATE && v->kind != VK_POST_STATE) {
 		error_at(mb->name_loc, "d%s/dt: '%s' is %s, not a state; only a state can have an ODE",
 			 mb->name, mb->name, v->kind == VK_PARAM ? "a param" : v->kind == VK_LET ? "a let" :
 			 v->kind == VK_INPUT ? "an input" : "a modulator");
@@ -442,10 +439,12 @@ static void resolve_on(Scope *s, Member *mb)
 		resolve_stmts(s, mb->body, false);
 		append_all(&m->on_pre, mb->body);
 	} else if (!strcmp(ev, "post")) {
-		if (!m->synapse)
+		if (!m->synapse) {
 			error_at(mb->loc, "'on post' belongs in a synapse");
-		else
-			error_at(mb->loc, "'on post' is not supported yet");
+			return;
+		}
+		resolve_stmts(s, mb->body, false);
+		append_all(&m->on_post, mb->body);
 	} else {
 		error_at(mb->loc, "unknown event '%s' (expected tick, pre or post)", ev);
 	}
@@ -461,7 +460,7 @@ static void resolve_member(Scope *s, Member *mb)
 {
 	Model *m = s->m;
 	switch (mb->kind) {
-	case MB_PARAM: case MB_STATE: case MB_INPUT:
+	case MB_PARAM: case MB_STATE: case MB_INPUT: case MB_PRE_STATE: case MB_POST_STATE:
 		VEC_EACH(Decl *, d, mb->decls) {
 			resolve_annot(d->annot);
 			int before = error_count();
@@ -904,7 +903,8 @@ static Init *resolve_init(Model *m, Model *pre, Model *post, const char *name, E
 			  Loc loc, Vec *builtins)
 {
 	Var *v = model_var(m, name);
-	if (!v || (v->kind != VK_PARAM && v->kind != VK_STATE)) {
+	if (!v || (v->kind != VK_PARAM && v->kind != VK_STATE && v->kind != VK_PRE_STATE &&
+		   v->kind != VK_POST_STATE)) {
 		error_at(loc, "%s '%s' has no param or state '%s'",
 			 m->synapse ? "synapse" : "neuron", m->name, name);
 		return NULL;
@@ -1306,11 +1306,8 @@ static void connect_item(NetCtx *c, NetItem *it)
 		cn->name = default_conn_name(c, cn);
 	}
 	Model *pre = cn->pre.pop->model ? cn->pre.pop->model : generator_model(cn->pre.pop);
-	Model *post = cn->post.pop->model;
-	if (!post) {
-		error_at(it->post->loc, "a generator as the post of a connection is not supported yet");
-		return;
-	}
+	/* a generator as post: its spikes trigger on post; it has no post.X to write */
+	Model *post = cn->post.pop->model ? cn->post.pop->model : generator_model(cn->post.pop);
 	cn->syn = resolve_model(tm->decl, pre, post, false);
 	vec_push(c->net->conns, cn);
 	if (!find_conn(c->net, cn->name))       /* the first of a name, as a list search found */

@@ -13,8 +13,8 @@
 #include "snnc.h"
 
 const char *const kernel_kind_names[] = {
-	[KN_REBASE] = "rebase", [KN_INTEGRATE] = "integrate", [KN_TICK] = "tick",
-	[KN_THRESHOLD] = "threshold", [KN_GENERATE] = "generate", [KN_DELIVER] = "deliver",
+	[KN_REBASE] = "rebase", [KN_INTEGRATE_TRACE] = "integrate traces", [KN_INTEGRATE] = "integrate", [KN_TICK] = "tick",
+	[KN_THRESHOLD] = "threshold", [KN_GENERATE] = "generate", [KN_DELIVER] = "deliver", [KN_ON_POST] = "on post",
 	[KN_RESET] = "reset", [KN_RECORD] = "record", [KN_INPUTS] = "inputs",
 };
 
@@ -60,6 +60,17 @@ Schedule *build_schedule(Unit *u)
 	VEC_EACH(Pop *, p, net->pops)
 		if (p->model && p->model->refractory)
 			add(KN_REBASE, 0, DOM_NONE, p, NULL, NULL);
+	/* traces first: an ODE of a trace that reads pre.X or post.X sees the
+	 * neuron's value at the start of the step, as every stage must */
+	VEC_EACH(Conn *, c, net->conns) {
+		/* per-synapse states first: they may read the traces' start-of-step values */
+		if (c->syn->low_syn)
+			add(KN_INTEGRATE_TRACE, 1, DOM_SYNS, NULL, c, "integrate")->side = SIDE_OWN;
+		if (c->syn->low_pre)
+			add(KN_INTEGRATE_TRACE, 1, DOM_NEURONS, c->pre.pop, c, "integrate_pre")->side = SIDE_PRE;
+		if (c->syn->low_post)
+			add(KN_INTEGRATE_TRACE, 1, DOM_NEURONS, c->post.pop, c, "integrate_post")->side = SIDE_POST;
+	}
 	VEC_EACH(Pop *, p, net->pops)
 		if (p->model && p->model->odes->n)
 			add(KN_INTEGRATE, 1, DOM_ELEMS, p, NULL, "integrate")->fused = fusable(p->model);
@@ -76,6 +87,10 @@ Schedule *build_schedule(Unit *u)
 		if (c->syn->on_pre->n)
 			add(KN_DELIVER, 4, c->hetero_delay ? DOM_DUE_SYNS : DOM_DUE_ROWS, c->post.pop, c,
 			    "deliver")->body = c->syn->on_pre;
+	/* on post after every delivery of the step (§4 phase 4) */
+	VEC_EACH(Conn *, c, net->conns)
+		if (c->syn->on_post->n)
+			add(KN_ON_POST, 4, DOM_POST_SPIKES, c->post.pop, c, "on_post")->body = c->syn->on_post;
 	VEC_EACH(Pop *, p, net->pops)
 		if (p->model && p->model->spike)
 			add(KN_RESET, 5, DOM_SPIKES, p, NULL, "reset")->body = p->model->reset;
@@ -91,6 +106,7 @@ void schedule_dump(FILE *f, const Schedule *s)
 	static const char *dom[] = {
 		[DOM_NONE] = "-", [DOM_ELEMS] = "elements", [DOM_SPIKES] = "spike list",
 		[DOM_DUE_ROWS] = "due spikes (CSR rows)", [DOM_DUE_SYNS] = "due synapses",
+		[DOM_NEURONS] = "neurons", [DOM_SYNS] = "synapses", [DOM_POST_SPIKES] = "post spikes (post-major lists)",
 	};
 	fprintf(f, "# schedule: the kernels of one step, in order\n");
 	fprintf(f, "# phase\tkernel\towner\tdomain\tfunction\n");
@@ -99,7 +115,9 @@ void schedule_dump(FILE *f, const Schedule *s)
 				  : k->pop ? arena_printf("pop %s", k->pop->name) : "network";
 		const char *fn = k->fn ? k->fn : k->kind == KN_REBASE ? "snn_ref_rebase"
 			       : k->kind == KN_GENERATE ? "snn_gen_step" : "snn_record";
-		fprintf(f, "%d\t%s%s\t%s\t%s\t%s\n", k->phase, kernel_kind_names[k->kind],
+		const char *kind = k->kind == KN_INTEGRATE_TRACE && k->side == SIDE_OWN
+				   ? "integrate synapses" : kernel_kind_names[k->kind];
+		fprintf(f, "%d\t%s%s\t%s\t%s\t%s\n", k->phase, kind,
 			k->fused ? "+threshold" : "", owner, dom[k->domain], fn);
 	}
 }

@@ -373,6 +373,10 @@ typedef struct Model {
 	int nsites;            /* number of rand()/randn()/xi draw sites */
 	bool uses_xi;
 	struct Lowered *low;   /* set by lower */
+	/* a synapse (per connection): the ODEs of its pre states and of its
+	 * post states, each one system integrated per neuron (set by lower) */
+	Vec *odes_pre, *odes_post, *odes_syn;   /* Member*; _syn: per-synapse states */
+	struct Lowered *low_pre, *low_post, *low_syn;
 } Model;
 
 typedef enum { POP_NEURON, POP_POISSON, POP_SPIKES, POP_FROM_FILE } PopKind;
@@ -519,6 +523,10 @@ typedef struct Lowered {
 } Lowered;
 bool lower(Unit *u);
 Lowered *lowered(const Model *m);
+/* The once-per-spike rule (LANGUAGE.md §3): does a statement of a block
+ * whose own side is `trace` (VK_PRE_STATE for on pre, VK_POST_STATE for on
+ * post) assign only that side's traces, so that it runs once per neuron? */
+bool stmt_per_neuron(const Stmt *st, VarKind trace);
 Expr *subst(const Expr *e, const Var *x, const Expr *by);   /* copy with x replaced */
 extern const char *scheme_names[];
 
@@ -545,6 +553,9 @@ typedef enum {
 	SL_GEN,                      /* a generator's runtime object */
 	SL_SIZE,                     /* n of a population, nsyn of a connection */
 	SL_DELAY, SL_QUEUE,          /* a connection's delays and spike queue */
+	SL_TRACE,                    /* a connection's pre/post state: one per pre/post neuron */
+	SL_PROP_PRE, SL_PROP_POST,   /* exact: propagators of a connection's traces */
+	SL_PROP_SYN,                 /* exact: propagator of its per-synapse states */
 } SlotKind;
 typedef enum { CK_NONE, CK_SAVE, CK_REBUILT } CkptKind;
 typedef enum { SIDE_OWN, SIDE_PRE, SIDE_POST } Side;
@@ -579,8 +590,8 @@ typedef struct Layout {
 	Vec *slots;              /* Slot*, owners in order, each owner's in declaration order */
 	Slot ***pop_var;         /* [pop][var index]: the slot of a model variable */
 	Slot ***conn_var;        /* [conn][var index] */
-	Slot **pop_internal[SL_QUEUE + 1];   /* [kind][pop]: internal slots, NULL if none */
-	Slot **conn_internal[SL_QUEUE + 1];  /* [kind][conn] */
+	Slot **pop_internal[SL_PROP_SYN + 1];   /* [kind][pop]: internal slots, NULL if none */
+	Slot **conn_internal[SL_PROP_SYN + 1];  /* [kind][conn] */
 	int nrows;
 } Layout;
 
@@ -625,11 +636,14 @@ void layout_dump(FILE *f, const Layout *L);
  * walking this one list. */
 typedef enum {
 	KN_REBASE,           /* refractory base moves on (runtime call) */
+	KN_INTEGRATE_TRACE,  /* ODEs of a connection's per-synapse states (side own, over the
+	                        synapses) or of its pre or post states (per neuron) */
 	KN_INTEGRATE,        /* ODEs over dt; `fused`: the threshold in the same sweep */
 	KN_TICK,             /* on tick of a neuron population */
 	KN_THRESHOLD,        /* spike when */
 	KN_GENERATE,         /* a generator's spikes (runtime call) */
 	KN_DELIVER,          /* due spikes of a connection: on pre */
+	KN_ON_POST,          /* this step's postsynaptic spikes of a connection: on post */
 	KN_RESET,            /* reset, refractoriness begins */
 	KN_RECORD,           /* monitors (runtime call) */
 	KN_INPUTS,           /* input buffers move on */
@@ -640,6 +654,9 @@ typedef enum {
 	DOM_SPIKES,          /* this step's spike list */
 	DOM_DUE_ROWS,        /* due presynaptic spikes, each a CSR row (one delay) */
 	DOM_DUE_SYNS,        /* due synapses (per-synapse delays) */
+	DOM_NEURONS,         /* every neuron of a connection's pre or post population */
+	DOM_SYNS,            /* every synapse of a connection */
+	DOM_POST_SPIKES,     /* the post population's spikes, each its post-major list */
 } Domain;
 typedef struct Kernel {
 	KernelKind kind;
@@ -652,6 +669,7 @@ typedef struct Kernel {
 	Vec *body;           /* Stmt*: tick, reset, deliver */
 	bool fused;          /* KN_INTEGRATE: threshold in the same sweep */
 	bool refractory;     /* the owner population has refractoriness */
+	Side side;           /* KN_INTEGRATE_TRACE: SIDE_OWN (synapses), SIDE_PRE or SIDE_POST */
 } Kernel;
 typedef struct Schedule {
 	Vec *kernels;        /* Kernel*, in step order */

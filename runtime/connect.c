@@ -333,3 +333,26 @@ int snn_connect(snn_sim *sim, const snn_conn_spec *spec, snn_csr *out, char *err
 	snn_npy_free(&weights);
 	return 0;
 }
+
+/* A counting sort of the synapses by post neuron: walking s in ascending
+ * order keeps each post neuron's list ascending. */
+void snn_csr_by_post(snn_sim *sim, snn_csr *csr, int32_t post_n)
+{
+	int64_t *row = snn_alloc_array(sim, (size_t)post_n + 1, sizeof *row);
+	int64_t *syn = snn_alloc_array(sim, (size_t)csr->nsyn + 1, sizeof *syn);
+	for (int64_t s = 0; s < csr->nsyn; s++)
+		row[csr->post[s] + 1]++;
+	for (int32_t j = 0; j < post_n; j++)
+		row[j + 1] += row[j];
+	int64_t *fill = malloc(((size_t)post_n + 1) * sizeof *fill);
+	if (!fill) {
+		fputs("snn: out of memory\n", stderr);
+		abort();
+	}
+	memcpy(fill, row, ((size_t)post_n + 1) * sizeof *fill);
+	for (int64_t s = 0; s < csr->nsyn; s++)
+		syn[fill[csr->post[s]]++] = s;
+	free(fill);
+	csr->post_row = row;
+	csr->post_syn = syn;
+}

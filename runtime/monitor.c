@@ -70,11 +70,7 @@ static int64_t owner_size(const snn_sim *sim, const snn_record_desc *r, const sn
 {
 	if (!v)
 		return sim->pops[r->pop].n;
-	if (v->owner_kind == SNN_OWN_CONN)
-		return sim->conns[v->owner].csr.nsyn;
-	if (v->owner_kind == SNN_OWN_POP)
-		return sim->pops[v->owner].n;
-	return 1;
+	return snn_var_count(sim, (int)(v - sim->model->vars));
 }
 
 static int open_spikes(snn_sim *sim, snn_monitor *mo, char *err, size_t errlen)
@@ -125,9 +121,15 @@ static int open_var(snn_sim *sim, snn_monitor *mo, char *err, size_t errlen)
 	double every = mo->rec->every > 0 ? snn_round(mo->rec->every / sim->dt) : 1;
 	mo->every = every >= 1 ? (int64_t)every : 1;
 	mo->row = snn_alloc_array(sim, (size_t)n + 1, sizeof *mo->row);
+	static const char *const columns[] = {
+		[SNN_VC_OWNER] = "element", [SNN_VC_PRE] = "presynaptic neuron",
+		[SNN_VC_POST] = "postsynaptic neuron",
+	};
+	int vc = mo->var->count >= SNN_VC_OWNER && mo->var->count <= SNN_VC_POST ? mo->var->count : 0;
 	mo->values = create(sim, snn_pool_printf(sim, "%s.npy", s), SNN_T_F64, scalar ? -1 : n,
-			    snn_pool_printf(sim, scalar ? "values of %s, one per sample"
-						: "values of %s, one row per sample, one column per element", s),
+			    scalar ? snn_pool_printf(sim, "values of %s, one per sample", s)
+				   : snn_pool_printf(sim, "values of %s, one row per sample, one column per %s",
+						     s, columns[vc]),
 			    unit_of(sim, mo->var), &mo->values_path, err, errlen);
 	if (!mo->values)
 		return -1;
@@ -145,10 +147,18 @@ static int open_one(snn_sim *sim, snn_monitor *mo, char *conn_done, char *err, s
 	mo->i1 = r->i1 < 0 ? owner_size(sim, r, mo->var) : r->i1;
 	if (!mo->var)
 		return open_spikes(sim, mo, err, errlen);
+	/* a connection's synapse count is known only now; [a:b] must fit it */
+	int64_t count = owner_size(sim, r, mo->var);
+	if (!snn_var_is_scalar(mo->var) && mo->i1 > count) {
+		snprintf(err, errlen, "record %s[%lld:%lld]: out of range: it has %lld elements", r->stem,
+			 (long long)mo->i0, (long long)mo->i1, (long long)count);
+		return -1;
+	}
 	if (open_var(sim, mo, err, errlen) != 0)
 		return -1;
+	/* CONN.pre/post.npy name the columns of per-synapse variables only */
 	if (mo->var->owner_kind != SNN_OWN_CONN || snn_var_is_scalar(mo->var) ||
-	    conn_done[mo->var->owner])
+	    mo->var->count != SNN_VC_OWNER || conn_done[mo->var->owner])
 		return 0;
 	conn_done[mo->var->owner] = 1;
 	return write_pre_post(sim, mo, err, errlen);

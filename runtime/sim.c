@@ -272,6 +272,10 @@ int64_t snn_var_count(const snn_sim *sim, int var)
 	const snn_var_desc *v = &sim->model->vars[var];
 	if (snn_var_is_scalar(v))
 		return 1;
+	if (v->owner_kind == SNN_OWN_CONN && v->count == SNN_VC_PRE)
+		return sim->pops[sim->model->conns[v->owner].pre].n;
+	if (v->owner_kind == SNN_OWN_CONN && v->count == SNN_VC_POST)
+		return sim->pops[sim->model->conns[v->owner].post].n;
 	if (v->owner_kind == SNN_OWN_CONN)
 		return sim->conns[v->owner].csr.nsyn;
 	return sim->pops[v->owner].n;

@@ -147,6 +147,11 @@ typedef struct {
 	int32_t *post;      /* [nsyn] absolute post index, ascending within a row */
 	int32_t *pre;       /* [nsyn] absolute pre index */
 	double *value;      /* [nsyn] weights= file value per synapse, else NULL */
+	/* the post-major index, built by snn_csr_by_post when a kernel needs
+	 * it (on post), else NULL: the synapses of post neuron j are
+	 * post_syn[post_row[j] .. post_row[j+1]), ascending */
+	int64_t *post_row;  /* [npost_pop + 1] */
+	int64_t *post_syn;  /* [nsyn] */
 } snn_csr;
 
 enum { SNN_CONN_ALL, SNN_CONN_ONE, SNN_CONN_P, SNN_CONN_FAN_IN, SNN_CONN_WEIGHTS };
@@ -166,6 +171,9 @@ typedef struct {
  * the expected synapses would not fit in memory (checked before any is
  * drawn) and when SIGINT/SIGTERM arrived during setup. */
 int snn_connect(snn_sim *sim, const snn_conn_spec *spec, snn_csr *out, char *err, size_t errlen);
+/* The post-major index of csr over a post population of post_n neurons
+ * (memory from the sim pool; O(nsyn + post_n)). */
+void snn_csr_by_post(snn_sim *sim, snn_csr *csr, int32_t post_n);
 
 /* ---------------------------------------------------------------- queue.c
  * Spike delivery with delays.  A spike pushed at step n with delay d (steps)
@@ -270,7 +278,13 @@ typedef struct snn_var_desc {
 	void (*eval)(const snn_sim *sim, int64_t i0, int64_t i1, double *out);
 	snn_dim dim;
 	const char *unit;       /* name of the dimension for meta.json: "volt" */
+	/* SNN_VC_*: what an array of a connection is counted over */
+	int count;
 } snn_var_desc;
+enum {
+	SNN_VC_OWNER,           /* the owner's elements: a population's n, a connection's nsyn */
+	SNN_VC_PRE, SNN_VC_POST,  /* a connection's pre/post state: its pre/post population's n */
+};
 
 enum { SNN_REC_SPIKES, SNN_REC_VAR };
 typedef struct {
@@ -292,6 +306,7 @@ enum {
 	SNN_BUF_ONE,            /* one field of `elem` bytes: a param, a global, a scalar */
 	SNN_BUF_QUEUE,          /* an snn_queue * field */
 	SNN_BUF_SYNQUEUE,       /* an snn_synqueue * field */
+	SNN_BUF_PRE, SNN_BUF_POST,  /* array of the owner connection's pre / post population's n */
 };
 typedef struct {
 	const char *name;       /* "P.x_v", "E_P_0.delay": for messages */

@@ -175,7 +175,11 @@ START_TEST(test_hostile_names_distinct)
 			if ((int)c_name_rules[k].ns != ns)
 				continue;
 			bool kernel = k == CN_KERNEL_POP || k == CN_KERNEL_CONN;
-			for (int s = 0; s < (kernel ? 9 : 1); s++) {
+			int nsuffix = 0;
+			while (c_kernel_suffixes[nsuffix])
+				nsuffix++;
+			/* every kernel suffix, then a let with a two-digit number */
+			for (int s = 0; s < (kernel ? nsuffix + 1 : 1); s++) {
 				const char *suffix = NULL;
 				if (kernel)
 					suffix = !c_kernel_suffixes[s] ? "let12" :
@@ -331,6 +335,73 @@ START_TEST(test_schedule_order)
 }
 END_TEST
 
+static const char *plastic =
+	"neuron N {\n"
+	"  param tau = 10 ms\n"
+	"  input I\n"
+	"  state v = 0\n"
+	"  tau dv/dt = -v + I\n"
+	"  spike when v > 1\n"
+	"  reset { v = 0 }\n"
+	"}\n"
+	"synapse STDP {\n"
+	"  param tp = 20 ms\n"
+	"  state w = 0.5\n"
+	"  pre state apre = 0, count = 0\n"
+	"  post state apost = 0\n"
+	"  tp dapre/dt = -apre\n"
+	"  tp dapost/dt = -apost\n"
+	"  on pre { post.I += w; apre += 1; if apre > 2 { count += 1 }; w += apost }\n"
+	"  on post { apost -= 1; w += apre }\n"
+	"  method exact\n"
+	"}\n"
+	"network Net {\n"
+	"  pop G = poisson(3, rate = 10 Hz)\n"
+	"  pop P = N(4)\n"
+	"  connect G -> P : STDP(p = 0.5) as syn\n"
+	"  run 1 ms\n"
+	"}\n";
+
+/* Traces: per pre / post neuron, saved with their own count, one vars[] row
+ * each; their integration first in phase 1, on post after the deliveries. */
+START_TEST(test_layout_traces)
+{
+	Unit *u = build(plastic);
+	Slot *apre = find(u, "syn", "apre"), *apost = find(u, "syn", "apost");
+	ck_assert(apre->kind == SL_TRACE && apre->array && apre->count == CNT_PRE);
+	ck_assert(apost->kind == SL_TRACE && apost->count == CNT_POST);
+	ck_assert_str_eq(apre->buf_count, "SNN_BUF_PRE");
+	ck_assert_str_eq(apost->buf_count, "SNN_BUF_POST");
+	ck_assert(apre->ckpt == CK_SAVE && apre->row >= 0);
+	ck_assert_int_eq(find(u, "syn", "w")->count, CNT_SYN);
+	ck_assert_ptr_nonnull(find(u, "syn", "Phi_pre"));
+	ck_assert_ptr_nonnull(find(u, "syn", "Phi_post"));
+	static const KernelKind want[] = {
+		KN_INTEGRATE_TRACE, KN_INTEGRATE_TRACE, KN_INTEGRATE, KN_GENERATE, KN_DELIVER,
+		KN_ON_POST, KN_RESET, KN_RECORD, KN_INPUTS,
+	};
+	Vec *k = u->sched->kernels;
+	ck_assert_int_eq(k->n, (int)(sizeof want / sizeof *want));
+	VEC_EACH(Kernel *, kn, k)
+		ck_assert_msg(kn->kind == want[kn_i], "kernel %d is %s", kn_i, kernel_kind_names[kn->kind]);
+	Kernel *pre = k->items[0], *post = k->items[1], *onpost = k->items[5];
+	ck_assert(pre->side == SIDE_PRE && pre->domain == DOM_NEURONS && !strcmp(pre->pop->name, "G"));
+	ck_assert(post->side == SIDE_POST && !strcmp(post->pop->name, "P"));
+	ck_assert_str_eq(pre->fn, "conn_syn_integrate_pre");
+	ck_assert_str_eq(onpost->fn, "conn_syn_on_post");
+	ck_assert_int_eq(onpost->domain, DOM_POST_SPIKES);
+	/* the once-per-spike split of on pre: per synapse, pre state, an if
+	 * assigning only pre state, per synapse */
+	Vec *b = u->net->conns->items[0] ? ((Conn *)u->net->conns->items[0])->syn->on_pre : NULL;
+	ck_assert_int_eq(b->n, 4);
+	ck_assert(!stmt_per_neuron(b->items[0], VK_PRE_STATE));
+	ck_assert(stmt_per_neuron(b->items[1], VK_PRE_STATE));
+	ck_assert(stmt_per_neuron(b->items[2], VK_PRE_STATE));
+	ck_assert(!stmt_per_neuron(b->items[3], VK_PRE_STATE));
+	ck_assert(!stmt_per_neuron(b->items[1], VK_POST_STATE));
+}
+END_TEST
+
 static const char *chain(const char *first, const char *ode)
 {
 	const char *src = arena_printf("neuron C {\n  param a = 0.5\n  state v = 1\n  let L0 = %s\n", first);
@@ -388,6 +459,7 @@ Suite *suite_layout(void)
 	tc = tcase_create("layout");
 	tcase_add_test(tc, test_layout_slots);
 	tcase_add_test(tc, test_schedule_order);
+	tcase_add_test(tc, test_layout_traces);
 	tcase_add_test(tc, test_let_chain_linear);
 	tcase_add_test(tc, test_let_chain_refused);
 	suite_add_tcase(s, tc);

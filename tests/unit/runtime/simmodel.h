@@ -113,13 +113,13 @@ static void tm_eval_e(const snn_sim *sim, int64_t i0, int64_t i1, double *out)
 enum { TV_V, TV_U, TV_E, TV_TAU, TV_GAIN, TV_W, TV_TLAST, TV_N };
 
 static const snn_var_desc tm_vars[TV_N] = {
-	[TV_V] = { "v", SNN_OWN_POP, 0, SNN_VK_STATE, SNN_T_F64, offsetof(TState, v), NULL, TM_VOLT, "volt" },
-	[TV_U] = { "u", SNN_OWN_POP, 0, SNN_VK_STATE, SNN_T_F32, offsetof(TState, u), NULL, TM_ONE, "1" },
-	[TV_E] = { "e", SNN_OWN_POP, 0, SNN_VK_LET, SNN_T_F64, 0, tm_eval_e, TM_VOLT, "volt" },
-	[TV_TAU] = { "tau", SNN_OWN_POP, 0, SNN_VK_PARAM, SNN_T_F64, offsetof(TState, tau), NULL, TM_SECOND, "second" },
-	[TV_GAIN] = { "gain", SNN_OWN_GLOBAL, 0, SNN_VK_PARAM, SNN_T_F64, offsetof(TState, gain), NULL, TM_ONE, "1" },
-	[TV_W] = { "w", SNN_OWN_CONN, 0, SNN_VK_STATE, SNN_T_F64, offsetof(TState, w), NULL, TM_ONE, NULL },
-	[TV_TLAST] = { "t_last", SNN_OWN_POP, 0, SNN_VK_BUILTIN, SNN_T_F64, 0, NULL, TM_SECOND, "second" },
+	[TV_V] = { "v", SNN_OWN_POP, 0, SNN_VK_STATE, SNN_T_F64, offsetof(TState, v), NULL, TM_VOLT, "volt", SNN_VC_OWNER },
+	[TV_U] = { "u", SNN_OWN_POP, 0, SNN_VK_STATE, SNN_T_F32, offsetof(TState, u), NULL, TM_ONE, "1", SNN_VC_OWNER },
+	[TV_E] = { "e", SNN_OWN_POP, 0, SNN_VK_LET, SNN_T_F64, 0, tm_eval_e, TM_VOLT, "volt", SNN_VC_OWNER },
+	[TV_TAU] = { "tau", SNN_OWN_POP, 0, SNN_VK_PARAM, SNN_T_F64, offsetof(TState, tau), NULL, TM_SECOND, "second", SNN_VC_OWNER },
+	[TV_GAIN] = { "gain", SNN_OWN_GLOBAL, 0, SNN_VK_PARAM, SNN_T_F64, offsetof(TState, gain), NULL, TM_ONE, "1", SNN_VC_OWNER },
+	[TV_W] = { "w", SNN_OWN_CONN, 0, SNN_VK_STATE, SNN_T_F64, offsetof(TState, w), NULL, TM_ONE, NULL, SNN_VC_OWNER },
+	[TV_TLAST] = { "t_last", SNN_OWN_POP, 0, SNN_VK_BUILTIN, SNN_T_F64, 0, NULL, TM_SECOND, "second", SNN_VC_OWNER },
 };
 
 static const snn_pop_desc tm_pops[] = {

@@ -133,9 +133,9 @@ static void hm_step(snn_sim *sim)
 
 enum { HV_V, HV_U, HV_RATE, HV_N };
 static const snn_var_desc hm_vars[HV_N] = {
-	[HV_V] = { "v", SNN_OWN_POP, 0, SNN_VK_STATE, SNN_T_F64, offsetof(HState, v), NULL, HM_VOLT, "volt" },
-	[HV_U] = { "u", SNN_OWN_POP, 0, SNN_VK_STATE, SNN_T_F32, offsetof(HState, u), NULL, HM_ONE, "1" },
-	[HV_RATE] = { "rate", SNN_OWN_POP, 1, SNN_VK_PARAM, SNN_T_F64, offsetof(HState, rate), NULL, HM_HZ, "hertz" },
+	[HV_V] = { "v", SNN_OWN_POP, 0, SNN_VK_STATE, SNN_T_F64, offsetof(HState, v), NULL, HM_VOLT, "volt", SNN_VC_OWNER },
+	[HV_U] = { "u", SNN_OWN_POP, 0, SNN_VK_STATE, SNN_T_F32, offsetof(HState, u), NULL, HM_ONE, "1", SNN_VC_OWNER },
+	[HV_RATE] = { "rate", SNN_OWN_POP, 1, SNN_VK_PARAM, SNN_T_F64, offsetof(HState, rate), NULL, HM_HZ, "hertz", SNN_VC_OWNER },
 };
 
 static snn_pop_desc hm_pops[] = {

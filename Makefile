@@ -3,6 +3,7 @@
 #   make                 bin/snnc, lib/snnc/libsnnrt.a, include/snnc/
 #   make check           every test suite (stops at the first failing one)
 #   make check-asan      the same under AddressSanitizer + UBSan, in build-asan/
+#   make fuzz            libFuzzer on the front end for FUZZ_SECONDS (default 60), in build-fuzz/
 #   make cuba            build snnc and run examples/cuba.snn with a summary
 #   make install PREFIX=/usr/local
 #
@@ -42,7 +43,7 @@ CC_OBJ  := $(CC_SRC:compiler/%.c=$(BUILD)/compiler/%.o) $(GEN_C:.c=.o)
 CC_LIBOBJ := $(filter-out $(BUILD)/compiler/main.o,$(CC_OBJ))
 
 .PHONY: all deps check check-unit check-golden check-errors check-e2e check-asan \
-	cuba bench install clean examples
+	cuba bench install clean examples fuzz
 all: deps $(BIN)/snnc $(RT_LIB) $(RT_MAIN) $(RT_HDRS)
 
 deps:
@@ -129,6 +130,19 @@ check-asan: deps
 	$(MAKE) ROOT=build-asan BUILD=build-asan/obj SAN="$(ASAN_FLAGS)" CFLAGS="-O1 -g" \
 		SNNC_CFLAGS="$(ASAN_FLAGS)" check
 
+# ---- the front-end fuzzer (tests/fuzz/): every object built again with
+# libFuzzer's coverage, ASan and UBSan, in build-fuzz/.  clang only.
+FUZZ_SECONDS ?= 60
+FUZZ_SAN := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+fuzz:
+	$(MAKE) CC=clang ROOT=build-fuzz BUILD=build-fuzz/obj SAN="$(FUZZ_SAN)" CFLAGS="-O1 -g" \
+		build-fuzz/fuzz_frontend
+	sh tests/fuzz/run.sh build-fuzz/fuzz_frontend $(FUZZ_SECONDS)
+$(ROOT)/fuzz_frontend: tests/fuzz/fuzz_frontend.c $(CC_LIBOBJ) $(RT_LIB)
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -Icompiler -I$(BUILD)/grammar -o $@ $< \
+		$(CC_LIBOBJ) $(RT_LIB) $(LDLIBS)
+
 # ---- the main job: CUBA end to end with a summary
 cuba: all
 	sh scripts/cuba.sh $(BIN)/snnc
@@ -146,4 +160,4 @@ install: all
 	install -m 644 $(RT_HDRS) $(DESTDIR)$(PREFIX)/include/snnc/
 
 clean:
-	rm -rf build build-asan bin lib include out
+	rm -rf build build-asan build-fuzz bin lib include out

@@ -11,7 +11,10 @@
  *
  * Columns count UTF-8 code points from 1; the caret line copies the tabs of
  * the source line so the caret lands under the column in any tab width.
- * Broken invariants of the compiler go through die() (exit status 3).
+ * Broken invariants of the compiler go through die(): it calls the fatal
+ * handler, by default "snnc: internal error: MSG" and exit status 3.  A
+ * process that compiles many models (the fuzzer) installs its own handler
+ * and calls diag_reset() between compilations.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +25,8 @@ static FILE *out;
 static int nerrors;
 
 static struct Seen *seen;
+static bool suppressing;
+static DiagFatal fatal;
 
 void diag_set_stream(FILE *f)
 {
@@ -37,6 +42,15 @@ static FILE *stream(void)
 int error_count(void)
 {
 	return nerrors;
+}
+
+/* Forget the errors counted and the places reported (which live in the
+ * arena: call this before arena_reset()). */
+void diag_reset(void)
+{
+	nerrors = 0;
+	seen = NULL;
+	suppressing = false;
 }
 
 /* Start of line `line` (1-based) of text, or NULL past the end. */
@@ -114,7 +128,6 @@ typedef struct Seen {
 	char *msg;
 	struct Seen *next;
 } Seen;
-static bool suppressing;
 
 static bool seen_before(Loc loc, const char *msg)
 {
@@ -164,14 +177,27 @@ void error_file(const char *path, const char *fmt, ...)
 	nerrors++;
 }
 
+/* The driver's answer to an internal error. */
+static _Noreturn void fatal_exit(const char *msg)
+{
+	fflush(stdout);
+	fprintf(stderr, "snnc: internal error: %s\n", msg);
+	exit(3);
+}
+
+void diag_set_fatal(DiagFatal handler)
+{
+	fatal = handler;
+}
+
 _Noreturn void die(const char *fmt, ...)
 {
+	char msg[1024];
 	va_list ap;
 	va_start(ap, fmt);
-	fflush(stdout);
-	fputs("snnc: internal error: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	exit(3);
+	if (fatal)
+		fatal(msg);
+	fatal_exit(msg);
 }

@@ -4,6 +4,8 @@
  * The compiler is a short-lived process, so everything comes from one arena
  * of large zeroed chunks that is never freed piecemeal (chibicc, QBE's pools).
  * Big requests get a chunk of their own.  Out of memory is an internal error.
+ * Every chunk is on one list so that arena_reset() can free them all: a
+ * process that compiles many models (the fuzzer) stays bounded.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -13,15 +15,25 @@
 
 enum { CHUNK = 1 << 20, ALIGN = 16 };
 
+/* Each block starts with this header, padded to ALIGN. */
+typedef struct Block {
+	struct Block *next;
+	char pad[ALIGN - sizeof(struct Block *)];
+} Block;
+_Static_assert(sizeof(Block) == ALIGN, "block header keeps the alignment");
+
+static Block *blocks;     /* every block, newest first */
 static char *chunk;       /* current chunk */
 static size_t used, cap;  /* bytes used / available in it */
 
 static void *fresh(size_t n)
 {
-	void *p = calloc(1, n ? n : 1);
-	if (!p)
+	Block *b = calloc(1, sizeof(Block) + n);
+	if (!b)
 		die("out of memory (%zu bytes)", n);
-	return p;
+	b->next = blocks;
+	blocks = b;
+	return b + 1;
 }
 
 void *arena_alloc(size_t n)
@@ -37,6 +49,17 @@ void *arena_alloc(size_t n)
 	void *p = chunk + used;
 	used += n;
 	return p;
+}
+
+void arena_reset(void)
+{
+	while (blocks) {
+		Block *next = blocks->next;
+		free(blocks);
+		blocks = next;
+	}
+	chunk = NULL;
+	used = cap = 0;
 }
 
 char *arena_strndup(const char *s, size_t n)

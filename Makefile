@@ -42,7 +42,7 @@ CC_SRC  := $(wildcard compiler/*.c)
 CC_OBJ  := $(CC_SRC:compiler/%.c=$(BUILD)/compiler/%.o) $(GEN_C:.c=.o)
 CC_LIBOBJ := $(filter-out $(BUILD)/compiler/main.o,$(CC_OBJ))
 
-.PHONY: all deps check check-unit check-golden check-errors check-e2e check-asan \
+.PHONY: all deps check check-unit check-golden check-errors check-e2e check-gen check-asan \
 	cuba bench install clean examples fuzz
 all: deps $(BIN)/snnc $(RT_LIB) $(RT_MAIN) $(RT_HDRS)
 
@@ -112,7 +112,7 @@ $(BUILD)/tests/test_e2e: $(E2E_SRC) tests/check_main.c $(BUILD)/tests/e2e/suites
 	$(CC) $(TEST_CFLAGS) -Iruntime -Itests -I$(BUILD)/tests/e2e \
 		-o $@ $(E2E_SRC) tests/check_main.c $(RT_LIB) $(CHECK_LIBS) -lm
 
-check: all check-unit check-golden check-errors check-e2e
+check: all check-unit check-golden check-errors check-e2e check-gen
 	@echo "make check: all suites passed"
 
 check-unit: $(BUILD)/tests/test_runtime $(BUILD)/tests/test_compiler
@@ -124,6 +124,19 @@ check-errors: $(BIN)/snnc
 	sh tests/errors/run.sh $(BIN)/snnc
 check-e2e: $(BUILD)/tests/test_e2e all
 	SNNC=$(abspath $(BIN)/snnc) SNNC_ROOT=$(abspath .) $(BUILD)/tests/test_e2e
+
+# Generated models (tests/gen/): GEN_N seeded models must build and run.
+# The generator itself is built without sanitizers (it never frees).
+# GEN_FLAGS= (empty) adds the hostile names (C keywords, the generated C's
+# prefixes): today's emitter fails on some (a state named ref_until, seed
+# 15), so `make check` leaves them out until the code generator's rewrite.
+GEN_N     ?= 24
+GEN_FLAGS ?= --no-hostile
+$(BUILD)/tests/genmodel: tests/gen/genmodel.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O2 -g -o $@ $< -lm
+check-gen: $(BUILD)/tests/genmodel all
+	GENMODEL=$(BUILD)/tests/genmodel GEN_FLAGS="$(GEN_FLAGS)" sh tests/gen/run.sh $(BIN)/snnc $(GEN_N)
 
 ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 check-asan: deps
@@ -137,8 +150,8 @@ FUZZ_SAN := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer 
 	-fno-sanitize-recover=undefined
 fuzz:
 	$(MAKE) CC=clang ROOT=build-fuzz BUILD=build-fuzz/obj SAN="$(FUZZ_SAN)" CFLAGS="-O1 -g" \
-		build-fuzz/fuzz_frontend
-	sh tests/fuzz/run.sh build-fuzz/fuzz_frontend $(FUZZ_SECONDS)
+		build-fuzz/fuzz_frontend build-fuzz/obj/tests/genmodel
+	GENMODEL=build-fuzz/obj/tests/genmodel sh tests/fuzz/run.sh build-fuzz/fuzz_frontend $(FUZZ_SECONDS)
 $(ROOT)/fuzz_frontend: tests/fuzz/fuzz_frontend.c $(CC_LIBOBJ) $(RT_LIB)
 	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -Icompiler -I$(BUILD)/grammar -o $@ $< \
 		$(CC_LIBOBJ) $(RT_LIB) $(LDLIBS)

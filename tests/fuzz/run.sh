@@ -2,7 +2,9 @@
 # run.sh — run the front-end fuzzer (make fuzz).
 #   sh tests/fuzz/run.sh FUZZER SECONDS [extra libFuzzer options]
 # The working corpus grows in build-fuzz/corpus; it starts from the committed
-# corpus (tests/fuzz/corpus) and every .snn of examples/ and tests/.
+# corpus (tests/fuzz/corpus), every .snn of examples/ and tests/, and 40
+# generated models (tests/gen/genmodel.c) if GENMODEL names the generator,
+# which reach the later stages (lower, emit) at once.
 # Crashes, leaks, timeouts and out-of-memory inputs go to build-fuzz/artifacts/.
 # FUZZ_JOBS=N runs N jobs in parallel (default 1: the machine is shared).
 set -eu
@@ -15,6 +17,11 @@ mkdir -p $OUT/corpus $OUT/seeds $OUT/artifacts
 find examples tests -name '*.snn' | while read -r f; do
 	cp "$f" "$OUT/seeds/$(echo "$f" | tr / _)"
 done
+if [ -n "${GENMODEL:-}" ]; then
+	for seed in $(seq 1 40); do
+		"$GENMODEL" "$seed" > "$OUT/seeds/gen$seed.snn"
+	done
+fi
 sh tests/fuzz/mkdict.sh > $OUT/snn.dict
 JOBS=${FUZZ_JOBS:-1}
 PAR=""

@@ -42,7 +42,8 @@ CC_SRC  := $(wildcard compiler/*.c)
 CC_OBJ  := $(CC_SRC:compiler/%.c=$(BUILD)/compiler/%.o) $(GEN_C:.c=.o)
 CC_LIBOBJ := $(filter-out $(BUILD)/compiler/main.o,$(CC_OBJ))
 
-.PHONY: all deps check check-unit check-golden check-errors check-e2e check-gen check-asan \
+.PHONY: all deps check check-unit check-golden check-errors check-e2e check-gen \
+	check-fuzz-corpus check-asan \
 	cuba bench install clean examples fuzz
 all: deps $(BIN)/snnc $(RT_LIB) $(RT_MAIN) $(RT_HDRS)
 
@@ -112,7 +113,7 @@ $(BUILD)/tests/test_e2e: $(E2E_SRC) tests/check_main.c $(BUILD)/tests/e2e/suites
 	$(CC) $(TEST_CFLAGS) -Iruntime -Itests -I$(BUILD)/tests/e2e \
 		-o $@ $(E2E_SRC) tests/check_main.c $(RT_LIB) $(CHECK_LIBS) -lm
 
-check: all check-unit check-golden check-errors check-e2e check-gen
+check: all check-unit check-golden check-errors check-e2e check-gen check-fuzz-corpus
 	@echo "make check: all suites passed"
 
 check-unit: $(BUILD)/tests/test_runtime $(BUILD)/tests/test_compiler
@@ -137,6 +138,15 @@ $(BUILD)/tests/genmodel: tests/gen/genmodel.c
 	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O2 -g -o $@ $< -lm
 check-gen: $(BUILD)/tests/genmodel all
 	GENMODEL=$(BUILD)/tests/genmodel GEN_FLAGS="$(GEN_FLAGS)" sh tests/gen/run.sh $(BIN)/snnc $(GEN_N)
+
+# The fuzz harness without libFuzzer over the committed corpus and the
+# fixed crashes (tests/fuzz/replay.c): a regression test of the front end.
+$(BUILD)/tests/fuzz_replay: tests/fuzz/replay.c tests/fuzz/fuzz_frontend.c $(CC_LIBOBJ) $(RT_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Icompiler -I$(BUILD)/grammar -o $@ tests/fuzz/replay.c \
+		tests/fuzz/fuzz_frontend.c $(CC_LIBOBJ) $(RT_LIB) $(LDLIBS)
+check-fuzz-corpus: $(BUILD)/tests/fuzz_replay
+	$(BUILD)/tests/fuzz_replay tests/fuzz/corpus/* tests/fuzz/crashes/*
 
 ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 check-asan: deps

@@ -2,7 +2,7 @@
  * genmodel.c — random VALID .snn models, for the property
  * "snnc check accepts it => snnc build builds it and the simulator runs it".
  *
- *   genmodel [--no-hostile] [--dir DIR] SEED > m.snn
+ *   genmodel [--no-hostile] [--any-order] [--dir DIR] SEED > m.snn
  *
  * With --dir, the model may also read data files, which the generator
  * writes into DIR as .npy (DIR must be the directory the model is saved
@@ -37,6 +37,10 @@
  * names: C keywords, libm and runtime names, and names that begin like the
  * generated C's prefixes (x_, p_, xn_, n_, pre_, post_, ref_until); with
  * --no-hostile only the random ones are used.
+ *
+ * --any-order shuffles the network's items (LANGUAGE.md §4 allows any
+ * order; today's resolver wants a name declared before it is used, so the
+ * default keeps the order of declaration).
  *
  * Not generated yet (not supported by today's compiler): on post, pre/post state,
  * modulators, globals, the network's on tick, sum, grad, batch, reduce.
@@ -155,7 +159,10 @@ static const struct { int d, a, b; } RATIOS[] = {
 /* A number as C and snnc both read it: %.4g of a value in [1e-3, 1e4). */
 static char *number(double v)
 {
-	return v < 0 ? fmt("(-%.4g)", -v) : fmt("%.4g", v);
+	char *s = fmt("%.4g", fabs(v));
+	if (s[0] == '0' && s[1] == '.' && chance(30))
+		s++;                              /* .5 */
+	return v < 0 ? fmt("(-%s)", s) : s;
 }
 
 /* A literal of dimension d and SI value v, in one of its units; spelt as a
@@ -206,6 +213,7 @@ static const struct { const char *name; bool hostile; } NAMES[] = {
 };
 
 static bool hostile = true;
+static bool any_order;       /* --any-order: network items shuffled (§4) */
 static char **used;
 static int nused;
 
@@ -221,6 +229,7 @@ static bool reserved(const char *s)
 		"spiked", "xi", "spikes",
 		/* named arguments of connect: a synapse variable so named would be one */
 		"one_to_one", "all_to_all", "p", "fan_in", "delay", "max_delay", "weights", "mask",
+		"w",             /* the state weights = "F" sets, made only on purpose */
 		"coulomb", "nC", "pC", "metre", "meter", "cm", "mm", "um", "mM", "uM",
 		"minute", "ampere", "hertz", "second", "volt", "amp", "siemens", "farad",
 	};
@@ -834,8 +843,20 @@ static void block(Buf *b, Ctx *c, Scope *s, const char *head)
 		return;
 	}
 	add(b, "\n");
-	for (int k = 0; k < n; k++)
+	for (int k = 0; k < n; k++) {
+		if (chance(20)) {                 /* two statements on a line, `;` */
+			Buf two = { 0 };
+			statement(&two, c, s, 2, 0);
+			if (two.n) {
+				two.s[--two.n] = 0;
+				add(&two, "; ");
+				statement(&two, c, s, 0, 0);
+				add(b, "%s%s", two.s, two.s[two.n - 1] == '\n' ? "" : "\n");
+				continue;
+			}
+		}
 		statement(b, c, s, 2, 2);
+	}
 	add(b, "\t}\n");
 }
 
@@ -867,6 +888,12 @@ static Ctx forcing_ctx(Model *m, int k)
 	return c;
 }
 
+/* dX/dt, blanks allowed around the slash (§1). */
+static char *D(const char *x)
+{
+	return chance(80) ? fmt("d%s/dt", x) : fmt("d%s / dt", x);
+}
+
 /* Shapes of an ODE for state x (dimension d), relaxing to a target with
  * time constant tau, plus forcing F (dimension d). */
 typedef struct {
@@ -877,26 +904,26 @@ typedef struct {
 
 static void o_coef(Buf *b, Model *m, const char *x, const char *x0, const char *tau, const char *F)
 {
-	add(b, "\t%s d%s/dt = (%s - %s) + %s\n", tau, x, x0, x, F);
+	add(b, "\t%s %s = (%s - %s) + %s\n", tau, D(x), x0, x, F);
 }
 static void o_div(Buf *b, Model *m, const char *x, const char *x0, const char *tau, const char *F)
 {
-	add(b, "\td%s/dt = ((%s - %s) + %s) / %s\n", x, x0, x, F, tau);
+	add(b, "\t%s = ((%s - %s) + %s) / %s\n", D(x), x0, x, F, tau);
 }
 static void o_paren(Buf *b, Model *m, const char *x, const char *x0, const char *tau, const char *F)
 {
-	add(b, "\t(2 * %s) d%s/dt = 2 * (%s - %s) + 2 * (%s)\n", tau, x, x0, x, F);
+	add(b, "\t(2 * %s) %s = 2 * (%s - %s) + 2 * (%s)\n", tau, D(x), x0, x, F);
 }
 static void o_rate(Buf *b, Model *m, const char *x, const char *x0, const char *tau, const char *F)
 {
-	add(b, "\td%s/dt = -(%s - %s) / %s +\n\t\t(%s) / %s\n", x, x, x0, tau, F, tau);
+	add(b, "\t%s = -(%s - %s) / %s +\n\t\t(%s) / %s\n", D(x), x, x0, tau, F, tau);
 }
 /* C dv/dt = gL (E - v) + I: a membrane with a capacitance and a leak of
  * tau = C / gL (gL = C / tau, so tau is kept). */
 static void o_membrane(Buf *b, Model *m, const char *x, const char *x0, const char *tau, const char *F)
 {
 	const char *C = param(m, DF);
-	add(b, "\t%s d%s/dt = (%s / %s) * (%s - %s) + (%s / %s) * (%s)\n", C, x, C, tau, x0, x,
+	add(b, "\t%s %s = (%s / %s) * (%s - %s) + (%s / %s) * (%s)\n", C, D(x), C, tau, x0, x,
 	    C, tau, F);
 }
 
@@ -1083,11 +1110,36 @@ static Model *gen_neuron(int net_method)
 	return m;
 }
 
+/* Declarations of one keyword, one a line, sometimes joined into comma
+ * lists (`param a = 1, b = 2 mV`; lets take none). */
+static char *join_decls(const Buf *b, const char *kw)
+{
+	Buf out = { 0 };
+	const char *p = text(b);
+	size_t k = strlen(kw);
+	while (*p) {
+		const char *eol = strchr(p, '\n');
+		int n = (int)(eol - p);
+		bool joinable = out.n && !strncmp(p, kw, k) && p[k] == ' ' && chance(35);
+		if (joinable) {
+			out.s[--out.n] = 0;                /* drop the newline */
+			add(&out, ",%s%.*s\n", chance(20) ? "\n\t\t" : " ", n - (int)k - 1, p + k + 1);
+		} else {
+			add(&out, "%.*s\n", n, p);
+		}
+		p = eol + 1;
+	}
+	return out.s ? out.s : "";
+}
+
 static void print_model(Model *m)
 {
+	if (chance(30))
+		printf("# %s: generated, %s \xce\xb5\xe2\x80\x94\xc2\xb5V\n", m->name,
+		       m->synapse ? "a synapse" : "a neuron");
 	printf("%s %s {\n%s%s%s%s%s%s}\n\n", m->synapse ? "synapse" : "neuron", m->name,
-	       text(&m->params), text(&m->inputs), text(&m->states), text(&m->lets),
-	       text(&m->odes), text(&m->body));
+	       join_decls(&m->params, "\tparam"), join_decls(&m->inputs, "\tinput"),
+	       join_decls(&m->states, "\tstate"), text(&m->lets), text(&m->odes), text(&m->body));
 }
 
 /* --------------------------------------------------------------- synapses */
@@ -1417,7 +1469,7 @@ static void gen_record(void)
 		return;
 	Buf b = { 0 };
 	add(&b, "\trecord %s.%s", g->name, what);
-	if (strcmp(what, "spikes") && g->n > 1 && chance(30)) {
+	if (strcmp(what, "spikes") && g->n > 1 && !g->from_file && chance(30)) {
 		int lo = rnd(g->n - 1), hi = lo + 1 + rnd(g->n - lo);
 		add(&b, "[%d:%d]", lo, hi);
 	}
@@ -1435,19 +1487,39 @@ static const struct {
 	{ 4, gen_record },
 };
 
+/* The network's items, one a line; shuffled with --any-order (a connect
+ * or record may name what is declared below it). */
+static void print_items(const char *items)
+{
+	char *copy = strdup(items), *line[512];
+	int n = 0;
+	for (char *p = strtok(copy, "\n"); p && n < 512; p = strtok(NULL, "\n"))
+		line[n++] = p;
+	for (int k = n - 1; any_order && k > 0; k--) {
+		int j = rnd(k + 1);
+		char *t = line[k];
+		line[k] = line[j];
+		line[j] = t;
+	}
+	for (int k = 0; k < n; k++)
+		printf("%s%s\n", line[k], k && chance(5) ? "    # a comment" : "");
+}
+
 int main(int argc, char **argv)
 {
 	int a = 1;
 	for (; a < argc && argv[a][0] == '-'; a++) {
 		if (!strcmp(argv[a], "--no-hostile"))
 			hostile = false;
+		else if (!strcmp(argv[a], "--any-order"))
+			any_order = true;
 		else if (!strcmp(argv[a], "--dir") && a + 1 < argc)
 			data_dir = argv[++a];
 		else
 			break;
 	}
 	if (a + 1 != argc) {
-		fprintf(stderr, "usage: genmodel [--no-hostile] [--dir DIR] SEED > m.snn\n");
+		fprintf(stderr, "usage: genmodel [--no-hostile] [--any-order] [--dir DIR] SEED > m.snn\n");
 		return 2;
 	}
 	seed = strtoull(argv[a], NULL, 10);
@@ -1497,7 +1569,7 @@ int main(int argc, char **argv)
 		printf("\tseed = %d\n", rnd(1000));
 	if (chance(50))
 		printf("\tprecision = %s\n", chance(50) ? "single" : "double");
-	printf("%s", text(&net));
+	print_items(text(&net));
 	if (chance(30) && !stem_taken(groups[0].name))
 		printf("\trecord %s.spikes\n", groups[0].name);
 	printf("\trun %s\n}\n", literal(DT, run_time));

@@ -16,11 +16,14 @@
  *   FIN[]     finite expressions of a given dimension (any magnitude)
  *   BND[]     bounded dimensionless expressions (in [-3, 3]): every
  *             function of builtins.def appears here or in FIN
- *   COND[]    conditions
- *   STMT[]    statements (assignments, if/else)
+ *   STMT[]    assignments (statement() adds if/else, block() `;`)
  *   ODE[]     shapes of an ODE (coefficient forms)
  *   NET[]     network items beyond the populations (slices, connections,
  *             records)
+ *
+ * and cond() for conditions; the members of a neuron (gen_neuron), of a
+ * synapse (gen_synapse) and the populations (gen_pop, gen_generator) are
+ * straight-line code with chances.
  *
  * A later issue that adds a construct adds a row (and, where the construct
  * constrains its surroundings, a flag on the context).  Valid by
@@ -42,8 +45,9 @@
  * order; today's resolver wants a name declared before it is used, so the
  * default keeps the order of declaration).
  *
- * Not generated yet (not supported by today's compiler): on post, pre/post state,
- * modulators, globals, the network's on tick, sum, grad, batch, reduce.
+ * Not generated yet (not supported by today's compiler): on post, pre/post
+ * state, modulators, globals, the network's on tick, synapse ODEs and on
+ * tick, learned delays, sum, grad, batch, reduce, from_file mode = values.
  */
 #include <math.h>
 #include <stdarg.h>
@@ -269,7 +273,7 @@ static char *fresh_name(void)
 {
 	for (;;) {
 		char *s;
-		if (hostile && chance(35))
+		if (hostile && chance(50))
 			s = strdup(NAMES[rnd(COUNT(NAMES))].name);
 		else
 			s = random_ident();
@@ -767,34 +771,61 @@ static void indent(Buf *b, int level)
 		add(b, "\t");
 }
 
-/* One assignment to state v (dimension d) that keeps it bounded. */
+/* ---- STMT: assignments that keep their target bounded */
+
+typedef struct {
+	int weight;
+	bool input_ok;         /* an input (post.I) can only be added to */
+	char *(*gen)(Ctx *c, const char *target, int d);
+} StmtProd;
+
+static char *s_clip(Ctx *c, const char *target, int d)
+{
+	return fmt("%s = clip(%s, %s, %s)", target, fin(c, d, 2), literal(d, -typical(d)),
+		   literal(d, typical(d)));
+}
+static char *s_add(Ctx *c, const char *target, int d)
+{
+	return fmt("%s %s %s * (%s)", target, chance(50) ? "+=" : "-=", literal(d, typical(d) * 0.1),
+		   bnd(c, 2));
+}
+static char *s_scale(Ctx *c, const char *target, int d)
+{
+	return fmt("%s *= 0.5 + 0.5 * sigmoid(%s)", target, ratio(c, 1));
+}
+/* from params and literals only: no state feeds back on itself */
+static char *s_const(Ctx *c, const char *target, int d)
+{
+	Ctx k = *c;
+	k.states = k.inputs = k.lets = false;
+	k.pre = k.post = NULL;
+	char *r = fmt("%s = %s", target, fin(&k, d, 2));
+	c->read_rand |= k.read_rand;
+	return r;
+}
+
+static const StmtProd STMT[] = {
+	{ 1, false, s_clip },
+	{ 2, true, s_add },
+	{ 1, false, s_scale },
+	{ 1, false, s_const },
+};
+
 static void assign(Buf *b, Ctx *c, const char *target, int d, int level, bool is_input)
 {
-	indent(b, level);
-	int r = is_input ? 1 + rnd(2) : rnd(5);
-	double s = typical(d) * 0.1;
-	switch (r) {
-	case 0:
-		add(b, "%s = clip(%s, %s, %s)\n", target, fin(c, d, 2), literal(d, -typical(d)),
-		    literal(d, typical(d)));
-		break;
-	case 1:
-		add(b, "%s += %s * (%s)\n", target, literal(d, s), bnd(c, 2));
-		break;
-	case 2:
-		add(b, "%s -= %s * (%s)\n", target, literal(d, s), bnd(c, 2));
-		break;
-	case 3:
-		add(b, "%s *= 0.5 + 0.5 * sigmoid(%s)\n", target, ratio(c, 1));
-		break;
-	default: {
-		/* from params and literals only: no state feeds back on itself */
-		Ctx k = *c;
-		k.states = k.inputs = k.lets = false;
-		k.pre = k.post = NULL;
-		add(b, "%s = %s\n", target, fin(&k, d, 2));
-		c->read_rand |= k.read_rand;
-	}
+	int total = 0;
+	for (int k = 0; k < COUNT(STMT); k++)
+		if (STMT[k].input_ok || !is_input)
+			total += STMT[k].weight;
+	int r = rnd(total);
+	for (int k = 0; k < COUNT(STMT); k++) {
+		if (!(STMT[k].input_ok || !is_input))
+			continue;
+		if ((r -= STMT[k].weight) < 0) {
+			indent(b, level);
+			add(b, "%s\n", STMT[k].gen(c, target, d));
+			return;
+		}
 	}
 }
 
@@ -1014,9 +1045,6 @@ static void gen_state(Model *m, bool ode)
 	else
 		add(&m->states, "\tstate %s = %s\n", v->name, init);
 }
-
-/* `state a = 1 mV, b = 0` with no annotation would make b dimensionless:
- * the generator writes every untyped zero with an annotation (above). */
 
 static void gen_input(Model *m)
 {

@@ -1270,9 +1270,9 @@ static void gen_pop(Model *m)
 			add(&inits, "%s%s = %s", inits.n ? ", " : "", v->name, fin(&c, v->dim, 1));
 		} else if (v->kind == K_PARAM) {
 			add(&inits, "%s%s = %s", inits.n ? ", " : "", v->name,
-			    literal(v->dim, v->dim == DT || v->dim == DF || v->dim == DS ||
-					       v->dim == DHZ || v->dim == DOHM ? typical(v->dim)
-									    : signed_typical(v->dim)));
+			    literal(v->dim, v->dim == DT ? uniform(2e-3, 2e-2) /* may be a tau */
+					    : v->dim == DF || v->dim == DS || v->dim == DHZ ||
+					      v->dim == DOHM ? typical(v->dim) : signed_typical(v->dim)));
 		}
 	}
 	add(&net, "\tpop %s = %s(%d)%s%s%s\n", g->name, m->name, g->n, inits.n ? " { " : "",

@@ -11,7 +11,10 @@
  *
  * Columns count UTF-8 code points from 1; the caret line copies the tabs of
  * the source line so the caret lands under the column in any tab width.
- * Broken invariants of the compiler go through die() (exit status 3).
+ * Broken invariants of the compiler go through die(): it calls the fatal
+ * handler, by default "snnc: internal error: MSG" and exit status 3.  A
+ * process that compiles many models (the fuzzer) installs its own handler
+ * and calls diag_reset() between compilations.
  * Control bytes in a path, a message or the echoed line are printed as
  * \xHH (put_clean).
  */
@@ -27,6 +30,8 @@ static Map *seen;     /* errors already shown (below) */
 static const SrcFile *last_file;      /* line_start's last answer */
 static const char *last_text, *last_p;
 static int last_line;
+static bool suppressing;
+static DiagFatal fatal;
 
 void diag_set_stream(FILE *f)
 {
@@ -43,6 +48,17 @@ static FILE *stream(void)
 int error_count(void)
 {
 	return nerrors;
+}
+
+/* Forget the errors counted and the places reported (which live in the
+ * arena: call this before arena_reset()). */
+void diag_reset(void)
+{
+	nerrors = 0;
+	seen = NULL;
+	suppressing = false;
+	last_file = NULL;
+	last_text = last_p = NULL;
 }
 
 /* Start of line `line` (1-based) of text, or NULL past the end.  The last
@@ -168,7 +184,6 @@ static void report(Loc loc, const char *kind, const char *fmt, va_list ap)
 
 /* An error reported twice at one place (a synapse's statement checked for
  * its template and for each connection) is shown once, with its notes. */
-static bool suppressing;
 
 /* Keyed by file, line, column and text (a map: many errors stay linear). */
 static bool seen_before(Loc loc, const char *msg)
@@ -240,16 +255,29 @@ void cmd_error(const char *fmt, ...)
 	free(buf);
 }
 
-_Noreturn void die(const char *fmt, ...)
+/* The driver's answer to an internal error. */
+static _Noreturn void fatal_exit(const char *msg)
 {
-	va_list ap;
-	va_start(ap, fmt);
 	fflush(stdout);
-	char msg[1024];
-	vsnprintf(msg, sizeof msg, fmt, ap);
 	fputs("snnc: internal error: ", stderr);
 	put_str(stderr, msg);
 	fputc('\n', stderr);
-	va_end(ap);
 	exit(3);
+}
+
+void diag_set_fatal(DiagFatal handler)
+{
+	fatal = handler;
+}
+
+_Noreturn void die(const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (fatal)
+		fatal(msg);
+	fatal_exit(msg);
 }

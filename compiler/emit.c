@@ -49,6 +49,7 @@ void emit_c(FILE *f, Unit *u, const EmitOptions *opt)
 	SCHED = u->sched;
 	PR = (Printer){ .lines = opt->line_directives, .single = NET->single,
 			.cname = opt->c_name ? opt->c_name : "model.c" };
+	printer_reset();
 	capture_begin();
 	emit_prelude(u);
 	emit_structs();

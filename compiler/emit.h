@@ -60,6 +60,8 @@ const char *conn_type(const Conn *c);
 const char *conn_field(const Conn *c);
 bool mentions(const char *text, const char *name);
 
+/* Forget what the printer keeps between calls (line indexes of sources). */
+void printer_reset(void);
 /* #line to a source location; back to the C file (fixed up at the end). */
 void src_line(Loc loc);
 void back_to_c(void);

@@ -274,6 +274,14 @@ typedef struct LineIndex {
 static LineIndex *indexes;
 static int nindexes;
 
+/* The indexes point into one compilation's arena: emit_c starts afresh. */
+void printer_reset(void)
+{
+	free(indexes);
+	indexes = NULL;
+	nindexes = 0;
+}
+
 static const LineIndex *line_index(const SrcFile *file)
 {
 	for (int k = 0; k < nindexes; k++)

@@ -933,10 +933,9 @@ static const char *generator_kinds[] = { "poisson", "spikes", "from_file" };
  * dimension is reported by dims.c). */
 static bool gen_const(Expr *e, Dim want, const char *what, double *out)
 {
-	static Model none;
-	if (!none.vars)
-		none.vars = vec_new();
-	Scope s = { .m = &none, .builtins = vec_new(), .what = "network" };
+	Model *none = arena_alloc(sizeof *none);     /* no names: units only */
+	none->vars = vec_new();
+	Scope s = { .m = none, .builtins = vec_new(), .what = "network" };
 	int before = error_count();
 	resolve_expr(&s, e);
 	Dim d;
@@ -1187,17 +1186,17 @@ static void let_item(NetCtx *c, NetItem *it)
 	add_group(c->net, ng);
 }
 
-/* A pseudo neuron model for generators: they have t_last and spiked. */
+/* A pseudo neuron model for generators: they have t_last and spiked.  From
+ * the arena, like everything of one compilation (a static one would outlive
+ * arena_reset()). */
 static Model *generator_model(Pop *p)
 {
-	static Model gm;
-	if (!gm.vars) {
-		gm.name = "generator";
-		gm.vars = vec_new();
-		gm.odes = vec_new();
-	}
+	Model *gm = arena_alloc(sizeof *gm);
+	gm->name = "generator";
+	gm->vars = vec_new();
+	gm->odes = vec_new();
 	(void)p;
-	return &gm;
+	return gm;
 }
 
 static void connectivity_arg(NetCtx *c, Conn *cn, Expr *a)

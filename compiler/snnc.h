@@ -28,6 +28,9 @@
 
 /* ---------------------------------------------------------------- util.c */
 void *arena_alloc(size_t n);                 /* zeroed, never NULL */
+/* Free everything the arena gave out: every pointer into it dies (a new
+ * compilation in the same process, after diag_reset()). */
+void arena_reset(void);
 char *arena_strdup(const char *s);
 char *arena_strndup(const char *s, size_t n);
 char *arena_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -79,10 +82,18 @@ int error_count(void);
 /* "snnc: error: MSG" on stderr (a command-line or environment error; the
  * caller exits 2), control bytes escaped like every diagnostic. */
 void cmd_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Internal error: message and exit status 3. */
+/* Internal error: calls the fatal handler with the message; by default
+ * "snnc: internal error: MSG" on stderr and exit status 3. */
 _Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Replace the default handler (NULL restores it).  die() exits with status 3
+ * as the default does if the handler returns. */
+typedef void (*DiagFatal)(const char *msg);
+void diag_set_fatal(DiagFatal handler);
 /* Diagnostics go to this stream (stderr by default; tests redirect). */
 void diag_set_stream(FILE *f);
+/* Zero the error count and forget what was reported: a new compilation in
+ * the same process.  Before arena_reset(). */
+void diag_reset(void);
 
 /* ---------------------------------------------------------------- ast.c
  * Expressions, statements, model members, network items and declarations.

@@ -4,6 +4,9 @@
  * The compiler is a short-lived process, so everything comes from one arena
  * of large zeroed chunks that is never freed piecemeal (chibicc, QBE's pools).
  * Big requests get a chunk of their own.  Out of memory is an internal error.
+ * Every chunk is on one list, so all stay reachable (no leak to report) and
+ * arena_reset() can free them all: a process that compiles many models
+ * (the fuzzer) stays bounded.
  * Also: string maps (names of a model or a network: lookups in constant
  * time, so no size of model is quadratic) and reading a source file.
  */
@@ -19,20 +22,25 @@
 
 enum { CHUNK = 1 << 20, ALIGN = 16 };
 
+/* Each block starts with this header, padded to ALIGN. */
+typedef struct Block {
+	struct Block *next;
+	char pad[ALIGN - sizeof(struct Block *)];
+} Block;
+_Static_assert(sizeof(Block) == ALIGN, "block header keeps the alignment");
+
+static Block *blocks;     /* every block, newest first */
 static char *chunk;       /* current chunk */
 static size_t used, cap;  /* bytes used / available in it */
-static void *chunks;      /* every chunk, linked through its first word: all
-			   * stay reachable (the arena is never freed, and a
-			   * leak checker must not call it lost) */
 
 static void *fresh(size_t n)
 {
-	void **p = calloc(1, n + ALIGN);
-	if (!p)
+	Block *b = calloc(1, sizeof(Block) + n);
+	if (!b)
 		die("out of memory (%zu bytes)", n);
-	*p = chunks;
-	chunks = p;
-	return (char *)p + ALIGN;
+	b->next = blocks;
+	blocks = b;
+	return b + 1;
 }
 
 void *arena_alloc(size_t n)
@@ -41,17 +49,24 @@ void *arena_alloc(size_t n)
 	if (n > CHUNK / 4)
 		return fresh(n);
 	if (!chunk || used + n > cap) {
-		/* each chunk starts with a pointer to the previous one, so every
-		 * chunk stays reachable (never freed, and no leak to report) */
-		char *prev = chunk;
 		chunk = fresh(CHUNK);
-		*(char **)chunk = prev;
-		used = ALIGN;
+		used = 0;
 		cap = CHUNK;
 	}
 	void *p = chunk + used;
 	used += n;
 	return p;
+}
+
+void arena_reset(void)
+{
+	while (blocks) {
+		Block *next = blocks->next;
+		free(blocks);
+		blocks = next;
+	}
+	chunk = NULL;
+	used = cap = 0;
 }
 
 char *arena_strndup(const char *s, size_t n)

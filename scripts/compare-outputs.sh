@@ -4,7 +4,9 @@
 # has a network with both, runs each simulator for the model's own `run`
 # (at most 200 ms) with the same seed, and compares every output file byte
 # for byte; meta.json is compared without its timing fields (wall_time and
-# any other key with "wall", "time" or "elapsed" in its name).
+# any other key with "wall", "time" or "elapsed" in its name) and without
+# the keys in NEW_KEYS (keys one side adds: default "complete error", added
+# with the hardening of issue 6).
 #
 # Prints one line per example (identical / DIFFERS: files / FAILED: why)
 # and exits 1 if any example differs or fails, 2 on a bad command line.
@@ -43,7 +45,8 @@ duration() {
 
 # meta.json without its timing lines
 strip_meta() {
-	grep -v -E '^[[:space:]]*"[A-Za-z_]*(wall|time|elapsed)[A-Za-z_]*"[[:space:]]*:' "$1"
+	grep -v -E '^[[:space:]]*"[A-Za-z_]*(wall|time|elapsed)[A-Za-z_]*"[[:space:]]*:' "$1" |
+		grep -v -E "^[[:space:]]*\"($(echo ${NEW_KEYS-complete error} | tr ' ' '|'))\"[[:space:]]*:"
 }
 
 # run_one WHO SNNC MODEL DIR DURATION: build and run; prints why on failure

@@ -132,7 +132,7 @@ check-e2e: $(BUILD)/tests/test_e2e all
 # prefixes); GEN_FLAGS=--no-hostile leaves them out.  Before the back end
 # became table-driven, seeds 164 183 207 269 failed (a state or input named
 # ref_until in a neuron with refractoriness); `make check-gen GEN_N=300`
-# runs them.
+# runs them.  Then 8 models with the network's items shuffled (§4: any order).
 GEN_N     ?= 24
 GEN_FLAGS ?=
 $(BUILD)/tests/genmodel: tests/gen/genmodel.c
@@ -140,6 +140,8 @@ $(BUILD)/tests/genmodel: tests/gen/genmodel.c
 	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O2 -g -o $@ $< -lm
 check-gen: $(BUILD)/tests/genmodel all
 	GENMODEL=$(BUILD)/tests/genmodel GEN_FLAGS="$(GEN_FLAGS)" sh tests/gen/run.sh $(BIN)/snnc $(GEN_N)
+	GENMODEL=$(BUILD)/tests/genmodel GEN_FLAGS="$(GEN_FLAGS) --any-order" sh tests/gen/run.sh \
+		$(BIN)/snnc 8 1001
 
 # The fuzz harness without libFuzzer over the committed corpus and the
 # fixed crashes (tests/fuzz/replay.c): a regression test of the front end.

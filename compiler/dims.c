@@ -667,6 +667,14 @@ static void check_conn(Conn *c)
 		expect(c->delay, DIM_TIME, "delay");
 		time_steps(c->delay, "delay", INT32_MAX - 1);     /* a ring of D + 1 slots */
 	}
+	if (c->ldelay) {
+		Dim d = var_dim(c->ldelay);
+		if (!is_unknown(d) && !dim_eq(d, DIM_TIME))
+			dim_error(c->ldelay->loc, "a learned delay ('state delay' of synapse '%s') must "
+				  "be a time, got %s", c->syn->name, dname(d));
+		if (c->max_delay)
+			time_steps(c->max_delay, "max_delay", INT32_MAX - 1);
+	}
 }
 
 bool check_dims(Unit *u)

@@ -109,6 +109,7 @@ void compute_lets(Ctx *c, const Expr *e);
 void lets_written(Ctx *c, const Var *v);
 void lets_open(Ctx *c);
 void lets_close(Ctx *c);
+void clip_delay(const Conn *c, const Var *v, const char *lvalue);
 
 /* -------------------------------------------------------- emit_kernels.c */
 void emit_kernels(void);

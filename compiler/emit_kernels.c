@@ -120,6 +120,16 @@ static void function(const char *sig, Locals *l, BodyFn body, const void *arg)
 
 /* ----------------------------------------------------------- statements */
 
+/* Every store to a learned delay keeps it in [0, max_delay] (§3: clipped
+ * where it is written, so it is recorded clipped; NaN becomes 0). */
+void clip_delay(const Conn *c, const Var *v, const char *lv)
+{
+	if (!c || !c->ldelay || c->ldelay != v)
+		return;
+	ln("if (!(%s >= 0)) %s = 0; else if (%s > (real)%.17g) %s = (real)%.17g;   /* [0, max_delay] */",
+	   lv, lv, lv, c->max_delay_s, lv, c->max_delay_s);
+}
+
 static void assign(Stmt *st, Ctx *c, bool in_reset)
 {
 	static const char *ops[] = { ['='] = "=", ['+'] = "+=", ['-'] = "-=", ['*'] = "*=" };
@@ -147,6 +157,8 @@ static void assign(Stmt *st, Ctx *c, bool in_reset)
 			ln("if (!refr) %s[%s] %s %s;", s->local[SIDE_OWN], c->elem, ops[st->op], val);
 		else
 			ln("%s[%s] %s %s;", s->local[SIDE_OWN], c->elem, ops[st->op], val);
+		if (c->conn && s->kind == SL_STATE)
+			clip_delay(c->conn, v, arena_printf("%s[%s]", s->local[SIDE_OWN], c->elem));
 	}
 	back_to_c();
 	lets_written(c, v);
@@ -424,6 +436,8 @@ static void integrate_loop(const void *arg)
 			ln("%s[i] = refr ? %s : %s;", own_array(p, x), s, n);
 		else
 			ln("%s[%s] = %s;", state_array(a->k, x), i, n);
+		if (trace && a->k->side == SIDE_OWN)
+			clip_delay(a->k->conn, x, arena_printf("%s[%s]", state_array(a->k, x), i));
 		back_to_c();
 	}
 	/* Is any stored value NaN or infinite?  x * 0 is 0 for every finite x
@@ -733,7 +747,24 @@ static void deliver_body(const void *arg)
 	const IArg *a = arg;
 	const Conn *c = a->k->conn;
 	ln("const snn_pop *rt = &sim->pops[%d];", c->pre.pop->index);
-	if (c->hetero_delay) {
+	if (c->ldelay) {
+		/* the delay each synapse has now, in steps (round = floor(x + 0.5));
+		 * clipped where written, clamped again to the ring (NaN: 0) */
+		const char *d = conn_slot(LAY, c, c->ldelay)->local[SIDE_OWN];
+		open_block("for (int32_t k = 0; k < rt->nspk; k++)");
+		ln("const int32_t pre = rt->spk[k];");
+		open_block("for (int64_t s = row[pre], end = row[pre + 1]; s < end; s++)");
+		ln("const double x = (double)%s[s] / sim->dt;", d);
+		ln("const int32_t d = x > 0 ? (x < (double)cc->delay ? (int32_t)floor(x + 0.5) : cc->delay) : 0;");
+		ln("snn_synqueue_push_one(cc->q, step, s, d);");
+		close_block();
+		close_block();
+	}
+	if (c->ldelay) {
+		ln("int64_t nd;");
+		ln("const int64_t *due = snn_synqueue_due(cc->q, step, &nd);");
+		loop("for (int64_t k = 0; k < nd; k++)", locals_new(), deliver_syns_loop, arg);
+	} else if (c->hetero_delay) {
 		ln("snn_synqueue_push(cc->q, step, rt->spk, rt->nspk, csr, cc->delay);");
 		ln("int64_t nd;");
 		ln("const int64_t *due = snn_synqueue_due(cc->q, step, &nd);");

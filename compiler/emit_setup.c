@@ -383,11 +383,12 @@ static void synapse_inits(const void *arg)
 			const char *val = cx(e, &x);
 			src_line(e->loc);
 			ln("%s[s] = %s;", s->local[SIDE_OWN], val);
+			clip_delay(c, v, arena_printf("%s[s]", s->local[SIDE_OWN]));
 			back_to_c();
 			lets_written(&x, v);
 		}
 	}
-	if (c->hetero_delay) {
+	if (c->hetero_delay && !c->ldelay) {
 		compute_lets(&x, c->delay);
 		ln("const double sec = (double)(%s);", cx(c->delay, &x));
 		ln("int64_t d;");
@@ -406,7 +407,15 @@ static void synapse_inits(const void *arg)
 static void synapse_block(const void *arg)
 {
 	const Conn *c = arg;
-	if (c->hetero_delay) {
+	if (c->ldelay) {
+		/* learned delays: cc->delay is max_delay in steps; it sizes the ring */
+		ln("int64_t maxd;");
+		open_block("if (snn_steps_of(%.17g, sim->dt, INT32_MAX - 1, &maxd))", c->max_delay_s);
+		ln("snprintf(err, errlen, \"connection %s: max_delay is out of range\");", c->name);
+		ln("return -1;");
+		close_block();
+		ln("cc->delay = (int32_t)maxd;");
+	} else if (c->hetero_delay) {
 		ln("cc->delay = snn_alloc_array(sim, (size_t)nsyn + 1, sizeof(int32_t));");
 		ln("int64_t maxd = 0;");
 	}
@@ -418,13 +427,13 @@ static void synapse_block(const void *arg)
 	synapse_inits(c);
 	char *text = capture_end();
 	PR.indent--;
-	if (*text || c->hetero_delay) {
+	if (*text || (c->hetero_delay && !c->ldelay)) {
 		open_block("for (int64_t s = 0; s < nsyn; s++)");
 		put_with_locals(l, text);
 		close_block();
 	}
 	if (c->hetero_delay) {
-		ln("cc->q = snn_synqueue_new(sim, (int32_t)maxd);");
+		ln("cc->q = snn_synqueue_new(sim, %s);", c->ldelay ? "cc->delay" : "(int32_t)maxd");
 		return;
 	}
 	Ctx pc = struct_ctx(NULL, c);

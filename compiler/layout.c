@@ -336,7 +336,10 @@ static void conn_slots(Conn *c)
 			s->conn = c;
 		}
 	s = internal(LY->conn_internal, SL_DELAY, o, new_slot(SL_DELAY, "delay", OWN_CONN, o));
-	if (c->hetero_delay) {
+	if (c->ldelay) {           /* learned: the state is the delay; this is max_delay */
+		scalar_of(s, "int32_t", "delay");
+		saved(s, CK_REBUILT, "SNN_BUF_ONE");
+	} else if (c->hetero_delay) {
 		array_of(s, CNT_SYN, "int32_t", "delay");
 		saved(s, CK_REBUILT, "SNN_BUF_SYN");
 	} else {

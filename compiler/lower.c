@@ -428,9 +428,10 @@ static void check_block(const Conn *c, Vec *body, VarKind trace)
 					 "%ssynaptic spike: it cannot read %s", side_word(trace),
 					 side_word(trace), what);
 			if (trace == VK_PRE_STATE && c && c->hetero_delay && first_report(st->loc, "hetero"))
-				error_at(st->loc, "connection '%s' has heterogeneous delays: 'on pre' cannot "
+				error_at(st->loc, "connection '%s' has %s delays: 'on pre' cannot "
 					 "assign pre state (it runs once per presynaptic spike, at its arrival, "
-					 "which differs per synapse)", c->name);
+					 "which differs per synapse)", c->name,
+					 c->ldelay ? "learned" : "heterogeneous");
 		} else if ((bad = assigning(st, trace)) && first_report(bad->loc, "mixed")) {
 			error_at(bad->loc, "a statement that assigns %s state '%s' must assign only %s "
 				 "state (it runs once per %ssynaptic spike, not once per synapse)",

@@ -1247,7 +1247,13 @@ static void connect_arg(NetCtx *c, Conn *cn, Expr *a, Model *pre, Model *post, V
 		resolve_expr(&s, v);
 		cn->delay = v;
 	} else if (!strcmp(k, "max_delay")) {
-		error_at(a->loc, "max_delay is only for learned delays, which are not supported yet");
+		double d;
+		cn->max_delay = v;
+		if (eval_dim(v, DIM_TIME, "max_delay", &d)) {
+			if (d < 0)
+				error_at(v->loc, "max_delay must not be negative, got %g ms", d * 1e3);
+			cn->max_delay_s = d;
+		}
 	} else {
 		Init *in = resolve_init(cn->syn, pre, post, k, v, a->loc, builtins);
 		if (in)
@@ -1274,6 +1280,36 @@ static Loc arg_loc(const Expr *call, const char *name, Loc fallback)
 		if ((a->kind == EX_ARG || a->kind == EX_NAME) && !strcmp(a->name, name))
 			return a->loc;
 	return fallback;
+}
+
+/* A synapse with `state delay` learns its delays (§3): max_delay bounds them
+ * and sizes the queue, so it is required, and only meaningful, there.  A
+ * connect's `delay = E` is then the state's initial value, as any state
+ * given in connect is (it may vary per synapse). */
+static void learned_delay(Conn *cn, Expr *call, Loc loc)
+{
+	Var *d = model_var(cn->syn, "delay");
+	if (d && d->kind != VK_STATE)
+		d = NULL;
+	if (!d) {
+		if (cn->max_delay)
+			error_at(arg_loc(call, "max_delay", loc), "max_delay is only for learned delays: "
+				 "synapse '%s' has no 'state delay'", cn->syn->name);
+		return;
+	}
+	cn->ldelay = d;
+	cn->hetero_delay = true;
+	if (!cn->max_delay)
+		error_at(call->loc, "synapse '%s' learns its delays ('state delay'): connection '%s' "
+			 "needs max_delay = ... to bound them", cn->syn->name, cn->name);
+	if (cn->delay) {         /* resolved already, in the synapse's scope */
+		Init *in = arena_alloc(sizeof *in);
+		in->var = d;
+		in->value = cn->delay;
+		in->loc = arg_loc(call, "delay", loc);
+		vec_push(cn->inits, in);
+		cn->delay = NULL;
+	}
 }
 
 static void connect_item(NetCtx *c, NetItem *it)
@@ -1349,6 +1385,7 @@ static void connect_item(NetCtx *c, NetItem *it)
 				 (long long)cn->fan_in, (long long)a);
 	}
 	cn->hetero_delay = cn->delay && per_element_value(cn->delay);
+	learned_delay(cn, call, it->loc);
 }
 
 /* The params of a generator as variables, for `record G.rate`: a poisson

@@ -434,7 +434,10 @@ typedef struct Conn {
 	int64_t fan_in;
 	const char *weights, *mask;   /* paths resolved relative to the model file */
 	Expr *delay;           /* NULL: 0 */
-	bool hetero_delay;     /* delay varies per synapse */
+	bool hetero_delay;     /* delay varies per synapse (true for learned delays) */
+	Var *ldelay;           /* the synapse's `state delay` (learned delays), or NULL */
+	Expr *max_delay;       /* max_delay = E, or NULL */
+	double max_delay_s;    /* its value in seconds (a constant, >= 0) */
 	Vec *inits;            /* Init*: synapse params/states */
 	Vec *binds;            /* modulator bindings (later issue) */
 	int index;

@@ -196,6 +196,15 @@ void snn_synqueue_push(snn_synqueue *q, int64_t step, const int32_t *spk, int32_
 	}
 }
 
+void snn_synqueue_push_one(snn_synqueue *q, int64_t step, int64_t syn, int32_t d)
+{
+	d = d < 0 ? 0 : d > q->max_delay ? q->max_delay : d;
+	Slot *sl = ring_slot(&q->ring, step + d, step);
+	if (sl->n == sl->cap)
+		reserve(q->ring.sim, sl, 1, sizeof(int64_t));
+	((int64_t *)sl->data)[sl->n++] = syn;
+}
+
 const int64_t *snn_synqueue_due(snn_synqueue *q, int64_t step, int64_t *count)
 {
 	const Slot *s = ring_due(&q->ring, step);

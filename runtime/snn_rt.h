@@ -192,6 +192,10 @@ snn_synqueue *snn_synqueue_new(snn_sim *sim, int32_t max_delay_steps);
 /* For each spiking pre in spk, schedule each of its synapses s at step + delay[s]. */
 void snn_synqueue_push(snn_synqueue *q, int64_t step, const int32_t *spk, int32_t n,
 		       const snn_csr *csr, const int32_t *delay);
+/* Learned delays: synapse syn of a spike of this step, due d steps on
+ * (clamped to [0, max_delay]); the generated code converts the synapse's
+ * delay state at push time, one call per synapse of the spiking neurons. */
+void snn_synqueue_push_one(snn_synqueue *q, int64_t step, int64_t syn, int32_t d);
 /* Due synapse indices, in push order. */
 const int64_t *snn_synqueue_due(snn_synqueue *q, int64_t step, int64_t *count);
 

@@ -682,6 +682,7 @@ bool check_dims(Unit *u)
 			check_pop(p);
 		VEC_EACH(Conn *, c, u->net->conns)
 			check_conn(c);
+		check_stmts(u->net->on_tick);
 	}
 	return !failed;
 }

@@ -202,7 +202,14 @@ static void var_read(FILE *f, const Expr *e, const Ctx *c)
 		fprintf(f, "%s[%s]", conn_slot(LAY, c->conn, v)->local[SIDE_OWN],
 			v->kind == VK_PRE_STATE ? "pre" : "j");
 		return;
-	case VK_MODULATOR: case VK_GLOBAL:
+	case VK_GLOBAL:
+		/* a read of the network's on tick (its local), or the global itself */
+		if (v->nread)
+			fprintf(f, c->dbl ? "nr_%d" : "((real)nr_%d)", v->nread->index);
+		else
+			fprintf(f, c->dbl ? "m->%s" : "((real)m->%s)", global_slot(LAY, v)->field);
+		return;
+	case VK_MODULATOR:
 		break;
 	}
 	die("cannot read variable '%s' here", v->name);

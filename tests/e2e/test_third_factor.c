@@ -1,0 +1,330 @@
+/*
+ * test_third_factor.c — network globals, the network's on tick and
+ * --input (LANGUAGE.md §4, issue 7 stage 2), end to end.
+ *
+ * References come from the contract alone: the values a file gives per
+ * step (computed here from the array the test wrote), and reductions
+ * recomputed here from the recorded spikes and states.  Samples are
+ * stamped (n+1)·dt, so row n is step n.
+ */
+#include <check.h>
+#include <math.h>
+#include <string.h>
+
+#include "e2e_util.h"
+
+#define DT 1e-4
+#define MS 1e-3
+
+/* A global read by the network's on tick: `seen` copies what `reward`
+ * holds in each step (after --set or --input), `twice` doubles it. */
+static const char *global_model =
+	"neuron N {\n"
+	"	state v = 0\n"
+	"	dv/dt = -v / (10 ms)\n"
+	"}\n"
+	"network G {\n"
+	"	dt = 0.1 ms\n"
+	"	global reward = 0.5\n"
+	"	global seen = 0, twice = 0\n"
+	"	global g : nS = 1 nS\n"
+	"	pop P = N(2)\n"
+	"	on tick {\n"
+	"		seen = reward\n"
+	"		twice = 2 * reward\n"
+	"	}\n"
+	"	record reward\n"
+	"	record seen\n"
+	"	record twice\n"
+	"	record g\n"
+	"	run 2 ms\n"
+	"}\n";
+
+static void load_out(const char *dir, const char *out, const char *stem, snn_npy_array *a)
+{
+	char name[128];
+	e2e_fmt(name, sizeof name, "%s.npy", stem);
+	e2e_load(dir, out, name, a);
+}
+
+START_TEST(test_global_set)
+{
+	char dir[E2E_PATH];
+	e2e_tmpdir(dir, sizeof dir);
+	e2e_build(dir, "g", global_model);
+	e2e_sim(dir, "g", "d", NULL);
+	e2e_sim(dir, "g", "s", "--set reward=-3 --set g=2nS");
+	snn_npy_array d, s, tw, g, t;
+	load_out(dir, "d", "seen", &d);
+	load_out(dir, "s", "seen", &s);
+	load_out(dir, "s", "twice", &tw);
+	load_out(dir, "s", "g", &g);
+	e2e_load(dir, "s", "seen.t.npy", &t);
+	ck_assert_int_eq(d.ndim, 1);             /* a global: shape [samples] */
+	ck_assert_int_eq(s.count, 20);
+	ck_assert_int_eq(t.count, 20);
+	for (int64_t n = 0; n < s.count; n++) {
+		ck_assert_msg(d.data[n] == 0.5, "default: seen[%lld] = %g", (long long)n, d.data[n]);
+		ck_assert_msg(s.data[n] == -3 && tw.data[n] == -6, "--set: seen[%lld] = %g", (long long)n,
+			      s.data[n]);
+		ck_assert(g.data[n] == 2e-9);     /* SI: siemens */
+		ck_assert(fabs(t.data[n] - (n + 1) * DT) < 1e-15);
+	}
+	snn_npy_free(&d), snn_npy_free(&s), snn_npy_free(&tw), snn_npy_free(&g), snn_npy_free(&t);
+	/* the unit of g is in meta.json */
+	ck_assert_int_eq(e2e_run(dir, "grep -q '\"g\": \"siemens\"' s/meta.json"), 0);
+	e2e_cleanup(dir);
+}
+END_TEST
+
+static void save(const char *dir, const char *name, int ndim, const int64_t *shape, const double *x)
+{
+	char path[E2E_PATH];
+	e2e_fmt(path, sizeof path, "%s/%s", dir, name);
+	ck_assert_int_eq(snn_npy_save(path, SNN_T_F64, ndim, shape, x), 0);
+}
+
+/* One value per step, fewer values than steps: the last holds. */
+START_TEST(test_input_per_step)
+{
+	char dir[E2E_PATH];
+	e2e_tmpdir(dir, sizeof dir);
+	e2e_build(dir, "g", global_model);
+	const double v[] = { 1, -2, 3.25, 4, 0, 7e3, -1.5 };
+	const int64_t K = 7;
+	save(dir, "r.npy", 1, &K, v);
+	e2e_sim(dir, "g", "o", "--input reward=r.npy");
+	snn_npy_array s, r;
+	load_out(dir, "o", "seen", &s);
+	load_out(dir, "o", "reward", &r);
+	ck_assert_int_eq(s.count, 20);
+	for (int64_t n = 0; n < s.count; n++) {
+		double want = v[n < K ? n : K - 1];
+		ck_assert_msg(s.data[n] == want && r.data[n] == want, "step %lld: seen %g, recorded %g, "
+			      "file %g", (long long)n, s.data[n], r.data[n], want);
+	}
+	snn_npy_free(&s), snn_npy_free(&r);
+	e2e_cleanup(dir);
+}
+END_TEST
+
+/* [2, K] times and values, piecewise constant: value k from the step
+ * round(t_k/dt) on; before the first time the global keeps its value (here
+ * the one --set gave). */
+START_TEST(test_input_times)
+{
+	char dir[E2E_PATH];
+	e2e_tmpdir(dir, sizeof dir);
+	e2e_build(dir, "g", global_model);
+	const double tv[] = { 0.3e-3, 0.74e-3, 0.76e-3, 1.2e-3,    /* times */
+			      10, 20, 30, 40 };                      /* values */
+	const int64_t shape[2] = { 2, 4 };
+	save(dir, "r.npy", 2, shape, tv);
+	e2e_sim(dir, "g", "o", "--set reward=9 --input reward=r.npy");
+	snn_npy_array s;
+	load_out(dir, "o", "seen", &s);
+	ck_assert_int_eq(s.count, 20);
+	for (int64_t n = 0; n < s.count; n++) {
+		double want = 9;
+		for (int k = 0; k < 4; k++)
+			if (floor(tv[k] / DT + 0.5) <= n)
+				want = tv[4 + k];
+		ck_assert_msg(s.data[n] == want, "step %lld: seen %g, want %g", (long long)n, s.data[n], want);
+	}
+	/* steps 0-2 keep the --set value; 0.74 ms and 0.76 ms round to steps 7
+	 * and 8; 1.2 ms is step 12 */
+	ck_assert(s.data[2] == 9 && s.data[3] == 10 && s.data[7] == 20 && s.data[8] == 30 &&
+		  s.data[11] == 30 && s.data[12] == 40 && s.data[19] == 40);
+	snn_npy_free(&s);
+	e2e_cleanup(dir);
+}
+END_TEST
+
+/* A bad --input is a bad command line: exit status 2, a message that says
+ * what is wrong, and no run. */
+START_TEST(test_input_bad)
+{
+	char dir[E2E_PATH];
+	e2e_tmpdir(dir, sizeof dir);
+	e2e_build(dir, "g", global_model);
+	const double x[6] = { 0, 1, 2, 3, 4, 5 };
+	const int64_t s32[2] = { 3, 2 }, s0 = 0, s2[2] = { 2, 3 };
+	save(dir, "bad_shape.npy", 2, s32, x);
+	save(dir, "empty.npy", 1, &s0, x);
+	const double back[6] = { 1e-3, 0.5e-3, 2e-3, 1, 2, 3 };
+	save(dir, "back.npy", 2, s2, back);
+	const double nan1[2] = { 1, NAN };
+	const int64_t s1 = 2;
+	save(dir, "nan.npy", 1, &s1, nan1);
+	e2e_write(dir, "text.npy", "not an array\n");
+	static const struct { const char *arg, *msg; } cases[] = {
+		{ "reward=bad_shape.npy", "--input reward=bad_shape.npy: the array has shape [3, 2]: expected "
+		  "one value per step (shape [K]) or times and values (shape [2, K])" },
+		{ "reward=empty.npy", "--input reward=empty.npy: the array holds no values" },
+		{ "reward=back.npy", "--input reward=back.npy: times must be ascending: time 1 (0.0005 s) "
+		  "comes before time 0 (0.001 s)" },
+		{ "reward=nan.npy", "--input reward=nan.npy: value 1 is not finite (nan)" },
+		{ "reward=text.npy", "--input reward: " },
+		{ "nope=nan.npy", "--input: no global named 'nope'" },
+		{ "P.v=nan.npy", "--input: no global named 'P.v'" },
+		{ "reward=missing.npy", "--input reward: " },
+	};
+	for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+		int st = e2e_run(dir, "./g --out o --quiet --input %s 2> err.txt", cases[k].arg);
+		ck_assert_msg(st == 2, "--input %s: exit status %d", cases[k].arg, st);
+		char path[E2E_PATH], buf[1024] = "";
+		e2e_fmt(path, sizeof path, "%s/err.txt", dir);
+		FILE *f = fopen(path, "r");
+		ck_assert(f != NULL);
+		size_t n = fread(buf, 1, sizeof buf - 1, f);
+		fclose(f);
+		buf[n] = 0;
+		ck_assert_msg(strstr(buf, cases[k].msg) != NULL, "--input %s: stderr '%s'", cases[k].arg, buf);
+	}
+	/* nothing ran */
+	ck_assert_int_ne(e2e_run(dir, "test -e o/seen.npy"), 0);
+	e2e_cleanup(dir);
+}
+END_TEST
+
+/* The network's on tick computing count(P.spiked) over a spiking
+ * population and a slice, and sum/mean/max of a non-spiking one, against
+ * the recorded spikes and states. */
+static const char *reduce_model =
+	"neuron LIF {\n"
+	"	param tau = 10 ms\n"
+	"	state v = rand()\n"
+	"	input I\n"
+	"	tau dv/dt = 1.2 - v + I\n"
+	"	spike when v > 1\n"
+	"	reset { v = 0 }\n"
+	"}\n"
+	"neuron Leak {\n"
+	"	state u = (i + 1) * 1 mV\n"
+	"	dv/dt = 0 / (1 s)\n"
+	"	state v = 0\n"
+	"	du/dt = -u / (5 ms) + (i - 2) * 1 mV / ms\n"
+	"}\n"
+	"network R {\n"
+	"	dt = 0.1 ms\n"
+	"	seed = 3\n"
+	"	global c = 0, cq = 0, anyq = 0, total = 0\n"
+	"	global su : mV = 0 mV, mu : mV = 0 mV, xu : mV = 0 mV\n"
+	"	pop In = poisson(20, rate = 400 Hz)\n"
+	"	pop P = LIF(30)\n"
+	"	let Q = P[5:17]\n"
+	"	pop L = Leak(6)\n"
+	"	connect In -> P : Kick(p = 0.3)\n"
+	"	on tick {\n"
+	"		c = count(P.spiked)\n"
+	"		cq = count(Q.spiked)\n"
+	"		anyq = any(Q.spiked) ? 1 : 0\n"
+	"		total += count(P.spiked)\n"
+	"		su = sum(L.u)\n"
+	"		mu = mean(L.u)\n"
+	"		xu = max(L[1:4].u)\n"
+	"	}\n"
+	"	record P.spikes\n"
+	"	record L.u\n"
+	"	record c\n"
+	"	record cq\n"
+	"	record anyq\n"
+	"	record total\n"
+	"	record su\n"
+	"	record mu\n"
+	"	record xu\n"
+	"	run 30 ms\n"
+	"}\n"
+	"synapse Kick { on pre { post.I += 0.5 } }\n";
+
+START_TEST(test_net_tick_reductions)
+{
+	char dir[E2E_PATH];
+	e2e_tmpdir(dir, sizeof dir);
+	e2e_build(dir, "r", reduce_model);
+	e2e_sim(dir, "r", "o", NULL);
+	snn_npy_array st, si, c, cq, anyq, total, u, su, mu, xu;
+	e2e_load(dir, "o", "P.spikes.t.npy", &st);
+	e2e_load(dir, "o", "P.spikes.i.npy", &si);
+	load_out(dir, "o", "c", &c);
+	load_out(dir, "o", "cq", &cq);
+	load_out(dir, "o", "anyq", &anyq);
+	load_out(dir, "o", "total", &total);
+	load_out(dir, "o", "L.u", &u);
+	load_out(dir, "o", "su", &su);
+	load_out(dir, "o", "mu", &mu);
+	load_out(dir, "o", "xu", &xu);
+	int64_t steps = c.count;
+	ck_assert_int_eq(steps, 300);
+	double want_c[300] = { 0 }, want_q[300] = { 0 };
+	for (int64_t k = 0; k < st.count; k++) {
+		int64_t n = (int64_t)floor(st.data[k] / DT + 0.5) - 1;
+		ck_assert(n >= 0 && n < steps);
+		want_c[n]++;
+		want_q[n] += si.data[k] >= 5 && si.data[k] < 17;
+	}
+	ck_assert_msg(st.count > 50, "only %lld spikes: the test shows little", (long long)st.count);
+	double run = 0;
+	int64_t qsteps = 0;
+	for (int64_t n = 0; n < steps; n++) {
+		run += want_c[n];
+		qsteps += want_q[n] > 0;
+		ck_assert_msg(c.data[n] == want_c[n], "step %lld: count %g, spikes %g", (long long)n, c.data[n],
+			      want_c[n]);
+		ck_assert(cq.data[n] == want_q[n]);
+		ck_assert(anyq.data[n] == (want_q[n] > 0));
+		ck_assert(total.data[n] == run);
+		/* L has no reset: what the tick read is what phase 6 recorded */
+		double s = 0, x = -INFINITY;
+		for (int j = 0; j < 6; j++)
+			s += u.data[n * 6 + j];
+		for (int j = 1; j < 4; j++)
+			x = fmax(x, u.data[n * 6 + j]);
+		ck_assert_msg(su.data[n] == s, "step %lld: sum %.17g, recomputed %.17g", (long long)n, su.data[n], s);
+		ck_assert(mu.data[n] == s / 6);
+		ck_assert(xu.data[n] == x);
+	}
+	ck_assert_msg(qsteps > 5 && qsteps < steps, "Q spiked in %lld steps", (long long)qsteps);
+	snn_npy_free(&st), snn_npy_free(&si), snn_npy_free(&c), snn_npy_free(&cq);
+	snn_npy_free(&anyq), snn_npy_free(&total), snn_npy_free(&u), snn_npy_free(&su);
+	snn_npy_free(&mu), snn_npy_free(&xu);
+	e2e_cleanup(dir);
+}
+END_TEST
+
+/* A global that the network's on tick accumulates survives a checkpoint:
+ * the restored second half equals the straight run's bit for bit. */
+START_TEST(test_checkpoint_globals)
+{
+	char dir[E2E_PATH];
+	e2e_tmpdir(dir, sizeof dir);
+	e2e_build(dir, "r", reduce_model);
+	e2e_sim(dir, "r", "full", NULL);
+	e2e_sim(dir, "r", "a", "--duration 15ms --checkpoint a.ckpt");
+	e2e_sim(dir, "r", "b", "--duration 15ms --restore a.ckpt");
+	snn_npy_array f, b;
+	load_out(dir, "full", "total", &f);
+	load_out(dir, "b", "total", &b);
+	ck_assert_int_eq(f.count, 300);
+	ck_assert_int_eq(b.count, 150);
+	ck_assert(memcmp(f.data + 150, b.data, 150 * sizeof(double)) == 0);
+	ck_assert_msg(b.data[0] > 0, "total = %g after the restore: the saved value was lost", b.data[0]);
+	snn_npy_free(&f), snn_npy_free(&b);
+	e2e_cleanup(dir);
+}
+END_TEST
+
+Suite *suite_third_factor(void)
+{
+	Suite *s = suite_create("third_factor");
+	TCase *tc = tcase_create("third_factor");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_global_set);
+	tcase_add_test(tc, test_input_per_step);
+	tcase_add_test(tc, test_input_times);
+	tcase_add_test(tc, test_input_bad);
+	tcase_add_test(tc, test_net_tick_reductions);
+	tcase_add_test(tc, test_checkpoint_globals);
+	suite_add_tcase(s, tc);
+	return s;
+}

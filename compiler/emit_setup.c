@@ -71,7 +71,7 @@ static int field_group(const Slot *s)
 	case SL_PARAM: case SL_RATE: return 2;
 	case SL_PROPAGATOR: case SL_PROP_PRE: case SL_PROP_POST: case SL_PROP_SYN: return 3;
 	case SL_GEN: case SL_DELAY: case SL_QUEUE: return 4;
-	case SL_LET: case SL_GLOBAL: return -1;   /* globals: fields of model_t itself */
+	case SL_LET: case SL_GLOBAL: case SL_MODULATOR: return -1;   /* globals: fields of model_t itself */
 	}
 	return -1;
 }

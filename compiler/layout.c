@@ -228,6 +228,10 @@ static void model_var_slot(Slot ***table, int owner, Var *v, OwnerKind o, Pop *p
 			s->row_kind = "SNN_VK_LET";
 		}
 		break;
+	case VK_MODULATOR:            /* reads the global or population array bound to it */
+		s = new_slot(SL_MODULATOR, v->name, o, owner);
+		s->count = v->bind_global ? CNT_ONE : v->pre_mod ? CNT_PRE : CNT_POST;
+		break;
 	default:
 		return;
 	}
@@ -238,6 +242,8 @@ static void model_var_slot(Slot ***table, int owner, Var *v, OwnerKind o, Pop *p
 		locals3(s, CN_PARAM, CN_PRE_PARAM, CN_POST_PARAM, v->name);
 	else if (v->kind == VK_LET)
 		locals3(s, CN_LET, CN_PRE_LET, CN_POST_LET, v->name);
+	else if (v->kind == VK_MODULATOR)
+		;                             /* no local: printed as its binding */
 	else
 		locals3(s, CN_ARRAY, CN_PRE_ARRAY, CN_POST_ARRAY, v->name);
 	if (c) {                          /* a synapse's own variables: own side only */
@@ -433,7 +439,7 @@ static const char *slot_kind_names[] = {
 	[SL_REF_BASE] = "ref_base", [SL_PROPAGATOR] = "propagator", [SL_RATE] = "rate",
 	[SL_GEN] = "generator", [SL_SIZE] = "size", [SL_DELAY] = "delay", [SL_QUEUE] = "queue",
 	[SL_TRACE] = "trace", [SL_PROP_PRE] = "propagator", [SL_PROP_POST] = "propagator",
-	[SL_PROP_SYN] = "propagator", [SL_GLOBAL] = "global",
+	[SL_PROP_SYN] = "propagator", [SL_GLOBAL] = "global", [SL_MODULATOR] = "modulator",
 };
 
 static const char *count_text(const Slot *s)

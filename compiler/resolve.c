@@ -28,6 +28,7 @@ typedef struct Scope {
 	bool template_;          /* synapse template: pre./post. left unbound */
 	Vec *builtins;
 	const char *what;        /* "neuron", "synapse" */
+	bool in_event;           /* resolving on pre / on post: modulators are readable */
 } Scope;
 
 static void resolve_expr(Scope *s, Expr *e);
@@ -185,6 +186,9 @@ static void resolve_expr(Scope *s, Expr *e)
 		e->var = lookup(s, e->name, e->loc);
 		if (!e->var)
 			error_at(e->loc, "unknown name '%s'", e->name);
+		else if (e->var->kind == VK_MODULATOR && !s->in_event)
+			error_at(e->loc, "modulator '%s' can be read only in 'on pre' and 'on post' "
+				 "(elsewhere it is not supported yet)", e->name);
 		else if (e->var->kind == VK_BUILTIN)
 			e->builtin = e->var->builtin;
 		if (e->var && e->var->kind == VK_BUILTIN && e->var->builtin == BI_XI)
@@ -368,16 +372,23 @@ static void declare_members(Scope *s, Vec *members)
 	Model *m = s->m;
 	VEC_EACH(Member *, mb, members) {
 		switch (mb->kind) {
-		case MB_PRE_STATE: case MB_POST_STATE: case MB_MODULATOR:
+		case MB_PRE_STATE: case MB_POST_STATE: case MB_MODULATOR: case MB_PRE_MODULATOR:
 			if (!m->synapse) {
 				error_at(mb->loc, "only a synapse can declare %s",
-					 mb->kind == MB_MODULATOR ? "a modulator" : "pre/post state");
+					 mb->kind == MB_MODULATOR || mb->kind == MB_PRE_MODULATOR
+					 ? "a modulator" : "pre/post state");
 				break;
 			}
-			if (mb->kind == MB_MODULATOR)
-				error_at(mb->loc, "'modulator' is not supported yet");
-			VEC_EACH(Decl *, d, mb->decls)      /* a modulator too: its uses do not cascade */
+			VEC_EACH(Decl *, d, mb->decls) {
 				declare(s, d, member_var_kind(mb->kind));
+				Var *v = model_var(m, d->name);
+				if (v && v->kind == VK_MODULATOR && v->decl == d) {
+					/* a third factor is a dimensionless number (checked at the binding) */
+					v->pre_mod = mb->kind == MB_PRE_MODULATOR;
+					v->dim = DIM_ONE;
+					v->dim_known = true;
+				}
+			}
 			break;
 		case MB_INPUT:
 			if (m->synapse) {
@@ -436,14 +447,18 @@ static void resolve_on(Scope *s, Member *mb)
 			error_at(mb->loc, "'on pre' belongs in a synapse");
 			return;
 		}
+		s->in_event = true;
 		resolve_stmts(s, mb->body, false);
+		s->in_event = false;
 		append_all(&m->on_pre, mb->body);
 	} else if (!strcmp(ev, "post")) {
 		if (!m->synapse) {
 			error_at(mb->loc, "'on post' belongs in a synapse");
 			return;
 		}
+		s->in_event = true;
 		resolve_stmts(s, mb->body, false);
+		s->in_event = false;
 		append_all(&m->on_post, mb->body);
 	} else {
 		error_at(mb->loc, "unknown event '%s' (expected tick, pre or post)", ev);
@@ -1276,6 +1291,80 @@ static Loc arg_loc(const Expr *call, const char *name, Loc fallback)
 	return fallback;
 }
 
+static Group *member_group(NetCtx *c, Expr *base);
+
+static int64_t group_size(const Group *g)
+{
+	return g->hi < 0 ? g->pop->n : g->hi - g->lo;
+}
+
+/* `m = GLOBAL` or `m = POP.VAR` (a population or slice with one element
+ * per post neuron, or per pre neuron for a `pre modulator`; VAR a state or
+ * an input of its neurons). */
+static void bind_one(NetCtx *c, Conn *cn, Decl *d)
+{
+	Var *m = model_var(cn->syn, d->name);
+	if (!m || m->kind != VK_MODULATOR) {
+		error_at(d->loc, "synapse '%s' has no modulator '%s'", cn->syn->name, d->name);
+		return;
+	}
+	Expr *e = d->init;
+	m->bind_expr = e;
+	if (e->kind == EX_NAME) {
+		Var *g = map_get(c->net->global_map, e->name);
+		if (!g) {
+			error_at(e->loc, "unknown global '%s' (bind a modulator to a global or to POP.VAR)",
+				 e->name);
+			return;
+		}
+		if (!snn_dim_is_one(g->dim)) {
+			error_at(e->loc, "a modulator is a dimensionless number; global '%s' is in %s",
+				 g->name, dim_str(g->dim));
+			return;
+		}
+		e->var = g;
+		m->bind_global = g;
+		return;
+	}
+	if (e->kind != EX_MEMBER || (e->a->kind != EX_NAME && e->a->kind != EX_SLICE)) {
+		error_at(e->loc, "bind a modulator to a global or to POP.VAR");
+		return;
+	}
+	Group *g = member_group(c, e->a);
+	if (!g)
+		return;
+	Var *x = g->pop->model ? model_var(g->pop->model, e->name) : NULL;
+	if (!x || (x->kind != VK_STATE && x->kind != VK_INPUT)) {
+		error_at(e->loc, x ? "a modulator reads a state or an input of a population ('%s.%s' is not one)"
+			 : "population '%s' has no variable '%s'", g->name, e->name);
+		return;
+	}
+	const Group *side = m->pre_mod ? &cn->pre : &cn->post;
+	if (group_size(g) != group_size(side) || g->pop->kind == POP_FROM_FILE ||
+	    side->pop->kind == POP_FROM_FILE) {
+		error_at(e->loc, "modulator '%s' takes one element per %s neuron: '%s' has %lld elements, "
+			 "the %s group '%s' %lld", m->name, m->pre_mod ? "pre" : "post", g->name,
+			 (long long)group_size(g), m->pre_mod ? "pre" : "post", side->name,
+			 (long long)group_size(side));
+		return;
+	}
+	e->var = x;
+	m->bind_group = g;
+	m->bind_var = x;
+}
+
+static void bind_modulators(NetCtx *c, Conn *cn, NetItem *it)
+{
+	Map *seen = map_new();
+	VEC_EACH(Decl *, d, it->decls)
+		if (!given_twice(seen, d->name, d->loc))
+			bind_one(c, cn, d);
+	VEC_EACH(Var *, v, cn->syn->vars)
+		if (v->kind == VK_MODULATOR && !map_get(seen, v->name))
+			error_at(it->loc, "modulator '%s' of synapse '%s' is not bound: add { %s = GLOBAL } "
+				 "or { %s = POP.VAR } to the connection", v->name, cn->syn->name, v->name, v->name);
+}
+
 static void connect_item(NetCtx *c, NetItem *it)
 {
 	Conn *cn = arena_alloc(sizeof *cn);
@@ -1331,8 +1420,7 @@ static void connect_item(NetCtx *c, NetItem *it)
 		else
 			connectivity_arg(c, cn, a);
 	}
-	if (it->decls && it->decls->n)
-		error_at(it->loc, "binding modulators ('{ m = ... }') is not supported yet");
+	bind_modulators(c, cn, it);
 	if (cn->kind == SNN_CONN_ONE) {
 		int64_t a = cn->pre.hi < 0 ? cn->pre.pop->n : cn->pre.hi - cn->pre.lo;
 		int64_t b = cn->post.hi < 0 ? cn->post.pop->n : cn->post.hi - cn->post.lo;
@@ -1572,22 +1660,62 @@ static void net_read_expr(NetCtx *c, Expr *e, NetReadOp op, Group *g, Var *x, co
 	*e = (Expr){ .kind = EX_NAME, .loc = e->loc, .name = text, .var = v };
 }
 
+/* The group of `P.x` or `P[a:b].x` (P a population or a slice; [a:b]
+ * relative to it), or NULL after an error. */
+static Group *member_group(NetCtx *c, Expr *base)
+{
+	Expr *range = base->kind == EX_SLICE ? base : NULL;
+	if (range)
+		base = range->a;
+	if (base->kind != EX_NAME) {
+		error_at(base->loc, "expected a population or a slice");
+		return NULL;
+	}
+	Group *g = find_group(c->net, base->name);
+	if (!g) {
+		error_at(base->loc, "unknown population '%s'", base->name);
+		return NULL;
+	}
+	if (!range)
+		return g;
+	int64_t lo, hi, n = g->hi < 0 ? g->pop->n : g->hi - g->lo;
+	if (!eval_int(range->b, "a slice bound", 0, INT64_MAX / 2, &lo) ||
+	    !eval_int(range->c, "a slice bound", 0, INT64_MAX / 2, &hi))
+		return NULL;
+	if (g->pop->kind == POP_FROM_FILE) {
+		error_at(range->loc, "slices of a from_file population are not supported yet");
+		return NULL;
+	}
+	if (!(lo < hi && hi <= n)) {
+		error_at(range->loc, "slice [%lld:%lld] out of range: need 0 <= a < b <= %lld",
+			 (long long)lo, (long long)hi, (long long)n);
+		return NULL;
+	}
+	Group *sub = arena_alloc(sizeof *sub);
+	int64_t off = g->hi < 0 ? 0 : g->lo;
+	*sub = (Group){ .name = arena_printf("%s[%lld:%lld]", g->name, (long long)lo, (long long)hi),
+			.pop = g->pop, .lo = off + lo, .hi = off + hi, .loc = range->loc };
+	return sub;
+}
+
 /* sum(P.x), mean(P.x), max(P.x), any(P.spiked), count(P.spiked): P a
  * population or a slice; x a state or an input of its neurons, or spiked. */
 static void net_reduce(NetCtx *c, Expr *e, NetReadOp op)
 {
 	const char *fn = net_reduce_names[op];
 	Expr *a = e->args && e->args->n == 1 ? e->args->items[0] : NULL;
-	if (!a || a->kind != EX_MEMBER || a->a->kind != EX_NAME) {
+	Expr *base = a && a->kind == EX_MEMBER ? a->a : NULL;
+	Expr *range = base && base->kind == EX_SLICE ? base : NULL;
+	if (range)
+		base = range->a;
+	if (!base || base->kind != EX_NAME) {
 		error_at(e->loc, "%s() in the network's on tick takes one POP.VAR (e.g. %s(P.%s))", fn, fn,
 			 op == NR_ANY || op == NR_COUNT ? "spiked" : "v");
 		return;
 	}
-	Group *g = find_group(c->net, a->a->name);
-	if (!g) {
-		error_at(a->a->loc, "unknown population '%s'", a->a->name);
+	Group *g = member_group(c, a->a);
+	if (!g)
 		return;
-	}
 	if (g->pop->kind == POP_FROM_FILE && g->hi >= 0) {
 		error_at(a->loc, "slices of a from_file population are not supported yet");
 		return;

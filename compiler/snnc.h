@@ -173,6 +173,7 @@ typedef enum {
 	MB_REFRACTORY,   /* value */
 	MB_METHOD,       /* name */
 	MB_MODULATOR,    /* decls (names only) */
+	MB_PRE_MODULATOR,  /* decls (names only): one element per pre neuron */
 	MB_REDUCE,       /* name: sum, mean, max */
 } MemberKind;
 
@@ -346,6 +347,13 @@ typedef struct Var {
 	double unit_factor;    /* VK_UNIT */
 	double init_value;     /* VK_GLOBAL: its initial value (SI), a constant */
 	struct NetRead *nread; /* VK_GLOBAL: a value the network's on tick reads (sum(P.x), Img.index) */
+	/* VK_MODULATOR, per connection: what the network binds it to, a global
+	 * or a variable of a group with one element per post (pre) neuron */
+	bool pre_mod;          /* `pre modulator` */
+	struct Var *bind_global;
+	struct Group *bind_group;
+	struct Var *bind_var;
+	Expr *bind_expr;       /* the binding's value, for dims and messages */
 	/* lets (deriv.c, memoised): every variable read through the let, lets
 	 * included, and whether a random draw is */
 	Vec *deps;
@@ -587,6 +595,7 @@ typedef enum {
 	SL_PROP_PRE, SL_PROP_POST,   /* exact: propagators of a connection's traces */
 	SL_PROP_SYN,                 /* exact: propagator of its per-synapse states */
 	SL_GLOBAL,                   /* a network global: one double in model_t */
+	SL_MODULATOR,                /* a synapse's modulator: no storage, reads what it is bound to */
 } SlotKind;
 typedef enum { CK_NONE, CK_SAVE, CK_REBUILT } CkptKind;
 typedef enum { SIDE_OWN, SIDE_PRE, SIDE_POST } Side;

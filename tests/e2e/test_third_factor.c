@@ -314,6 +314,142 @@ START_TEST(test_checkpoint_globals)
 }
 END_TEST
 
+/* ------------------------------------------------------------ modulators */
+
+/* Reward-modulated STDP with an eligibility trace c (the rule of
+ * synapticflow's MSTDP): w changes by eta·m·c at each event, so with w
+ * starting at 0 the change under reward -1 is exactly the negation of the
+ * change under +1 (rounding is symmetric under negation). */
+static const char *mstdp_model =
+	"synapse MSTDP {\n"
+	"	param tp = 20 ms, tm = 20 ms, ap = 1, am = -1, eta = 0.01\n"
+	"	state w = 0, c = 0\n"
+	"	pre state xp = 0\n"
+	"	post state xm = 0\n"
+	"	modulator m\n"
+	"	tp dxp/dt = -xp\n"
+	"	tm dxm/dt = -xm\n"
+	"	on pre {\n"
+	"		xp += ap\n"
+	"		c += xm\n"
+	"		w += eta * m * c\n"
+	"	}\n"
+	"	on post {\n"
+	"		xm += am\n"
+	"		c += xp\n"
+	"		w += eta * m * c\n"
+	"	}\n"
+	"	method exact\n"
+	"}\n"
+	"network M {\n"
+	"	dt = 0.1 ms\n"
+	"	global reward = 1\n"
+	"	pop A = spikes(3, times = [2 ms, 5 ms, 9 ms, 14 ms], index = [0, 1, 2, 0])\n"
+	"	pop B = spikes(2, times = [3 ms, 8 ms, 12 ms], index = [0, 1, 1])\n"
+	"	connect A -> B : MSTDP(all_to_all) as syn { m = reward }\n"
+	"	record syn.w\n"
+	"	run 20 ms\n"
+	"}\n";
+
+START_TEST(test_reward_sign)
+{
+	char dir[E2E_PATH];
+	e2e_tmpdir(dir, sizeof dir);
+	e2e_build(dir, "m", mstdp_model);
+	e2e_sim(dir, "m", "p", "--set reward=1");
+	e2e_sim(dir, "m", "n", "--set reward=-1");
+	e2e_sim(dir, "m", "z", "--set reward=0");
+	snn_npy_array p, n, z;
+	load_out(dir, "p", "syn.w", &p);
+	load_out(dir, "n", "syn.w", &n);
+	load_out(dir, "z", "syn.w", &z);
+	ck_assert_int_eq(p.count, n.count);
+	int64_t moved = 0;
+	for (int64_t k = 0; k < p.count; k++) {
+		ck_assert_msg(n.data[k] == -p.data[k], "w[%lld]: %.17g under +1, %.17g under -1", (long long)k,
+			      p.data[k], n.data[k]);
+		ck_assert(z.data[k] == 0);
+		moved += p.data[k] != 0;
+	}
+	ck_assert_msg(moved > p.count / 4, "only %lld samples moved", (long long)moved);
+	snn_npy_free(&p), snn_npy_free(&n), snn_npy_free(&z);
+	e2e_cleanup(dir);
+}
+END_TEST
+
+/* A modulator bound to a population variable reads the element of the
+ * synapse's post neuron (pre neuron for a `pre modulator`), also through
+ * slices on either side. */
+static const char *bound_model =
+	"neuron K {\n"
+	"	state v = 0\n"
+	"}\n"
+	"synapse Read {\n"
+	"	state w = 0, u = 0\n"
+	"	modulator m\n"
+	"	pre modulator q\n"
+	"	on pre {\n"
+	"		w += m\n"
+	"		u += q\n"
+	"	}\n"
+	"}\n"
+	"network B {\n"
+	"	dt = 0.1 ms\n"
+	"	pop A = spikes(3, times = [1 ms])\n"
+	"	pop Post = spikes(4, times = [50 ms])\n"
+	"	pop M = K(4) { v = (i + 1) * 10 }\n"
+	"	pop Big = K(7) { v = i * 100 }\n"
+	"	pop Q = K(5) { v = i + 0.5 }\n"
+	"	let Mid = Big[2:4]\n"
+	"	let Tail = Post[2:4]\n"
+	"	let Q3 = Q[1:4]\n"
+	"	connect A -> Post : Read(all_to_all) as whole { m = M.v, q = Q3.v }\n"
+	"	connect A -> Tail : Read(all_to_all) as part { m = Mid.v, q = Q[2:5].v }\n"
+	"	record whole.w\n"
+	"	record whole.u\n"
+	"	record part.w\n"
+	"	record part.u\n"
+	"	run 2 ms\n"
+	"}\n";
+
+START_TEST(test_modulator_population)
+{
+	char dir[E2E_PATH];
+	e2e_tmpdir(dir, sizeof dir);
+	e2e_build(dir, "b", bound_model);
+	e2e_sim(dir, "b", "o", NULL);
+	static const char *conns[] = { "whole", "part" };
+	for (int c = 0; c < 2; c++) {
+		char name[64];
+		snn_npy_array w, u, pre, post;
+		e2e_fmt(name, sizeof name, "%s.w", conns[c]);
+		load_out(dir, "o", name, &w);
+		e2e_fmt(name, sizeof name, "%s.u", conns[c]);
+		load_out(dir, "o", name, &u);
+		e2e_fmt(name, sizeof name, "%s.pre", conns[c]);
+		load_out(dir, "o", name, &pre);
+		e2e_fmt(name, sizeof name, "%s.post", conns[c]);
+		load_out(dir, "o", name, &post);
+		int64_t nsyn = pre.count, last = (w.shape[0] - 1) * nsyn;
+		ck_assert_int_eq(nsyn, c ? 6 : 12);
+		for (int64_t s = 0; s < nsyn; s++) {
+			double j = post.data[s], i = pre.data[s];
+			/* whole: M.v[j] = (j+1)*10, Q3.v[i] = Q.v[1+i]; part: Tail is
+			 * Post[2:4], so post j reads Mid element j-2 = Big[j], and
+			 * pre i reads Q[2+i] */
+			double wm = c ? j * 100 : (j + 1) * 10;
+			double wq = c ? i + 2 + 0.5 : i + 1 + 0.5;
+			ck_assert_msg(w.data[last + s] == wm, "%s: w[%lld] (pre %g, post %g) = %g, want %g",
+				      conns[c], (long long)s, i, j, w.data[last + s], wm);
+			ck_assert_msg(u.data[last + s] == wq, "%s: u[%lld] = %g, want %g", conns[c], (long long)s,
+				      u.data[last + s], wq);
+		}
+		snn_npy_free(&w), snn_npy_free(&u), snn_npy_free(&pre), snn_npy_free(&post);
+	}
+	e2e_cleanup(dir);
+}
+END_TEST
+
 Suite *suite_third_factor(void)
 {
 	Suite *s = suite_create("third_factor");
@@ -325,6 +461,8 @@ Suite *suite_third_factor(void)
 	tcase_add_test(tc, test_input_bad);
 	tcase_add_test(tc, test_net_tick_reductions);
 	tcase_add_test(tc, test_checkpoint_globals);
+	tcase_add_test(tc, test_reward_sign);
+	tcase_add_test(tc, test_modulator_population);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1340,8 +1340,12 @@ static void bind_one(NetCtx *c, Conn *cn, Decl *d)
 		return;
 	}
 	const Group *side = m->pre_mod ? &cn->pre : &cn->post;
-	if (group_size(g) != group_size(side) || g->pop->kind == POP_FROM_FILE ||
-	    side->pop->kind == POP_FROM_FILE) {
+	if (g->pop->kind == POP_FROM_FILE || side->pop->kind == POP_FROM_FILE) {
+		error_at(e->loc, "a modulator bound to a population next to a from_file population "
+			 "(whose size is known only at run time) is not supported yet");
+		return;
+	}
+	if (group_size(g) != group_size(side)) {
 		error_at(e->loc, "modulator '%s' takes one element per %s neuron: '%s' has %lld elements, "
 			 "the %s group '%s' %lld", m->name, m->pre_mod ? "pre" : "post", g->name,
 			 (long long)group_size(g), m->pre_mod ? "pre" : "post", side->name,

@@ -292,6 +292,47 @@ START_TEST(test_net_tick_reductions)
 }
 END_TEST
 
+/* Img.index in the network's on tick: row k is shown in the steps stamped
+ * in (k·T, (k+1)·T], wrapping after the last row. */
+START_TEST(test_net_tick_index)
+{
+	char dir[E2E_PATH];
+	e2e_tmpdir(dir, sizeof dir);
+	const double x[6] = { 10, 0, 0, 10, 5, 5 };
+	const int64_t shape[2] = { 3, 2 };
+	save(dir, "img.npy", 2, shape, x);
+	e2e_build(dir, "i",
+		  "network I {\n"
+		  "	dt = 0.1 ms\n"
+		  "	global row = -1, shown = 0\n"
+		  "	pop Img = from_file(\"img.npy\", present = 0.7 ms)\n"
+		  "	on tick {\n"
+		  "		row = Img.index\n"
+		  "		shown += Img.index == 2 ? 1 : 0\n"
+		  "	}\n"
+		  "	record row\n"
+		  "	record shown\n"
+		  "	run 5 ms\n"
+		  "}\n");
+	e2e_sim(dir, "i", "o", NULL);
+	snn_npy_array r, sh;
+	load_out(dir, "o", "row", &r);
+	load_out(dir, "o", "shown", &sh);
+	ck_assert_int_eq(r.count, 50);
+	double shown = 0;
+	for (int64_t n = 0; n < r.count; n++) {
+		/* the stamp (n+1)·dt lies in (k·T, (k+1)·T] for k = ceil((n+1)/7) - 1 */
+		int64_t k = ((n + 1) + 6) / 7 - 1;
+		ck_assert_msg(r.data[n] == (double)(k % 3), "step %lld: row %g, want %lld", (long long)n,
+			      r.data[n], (long long)(k % 3));
+		shown += k % 3 == 2;
+		ck_assert(sh.data[n] == shown);
+	}
+	snn_npy_free(&r), snn_npy_free(&sh);
+	e2e_cleanup(dir);
+}
+END_TEST
+
 /* A global that the network's on tick accumulates survives a checkpoint:
  * the restored second half equals the straight run's bit for bit. */
 START_TEST(test_checkpoint_globals)
@@ -460,6 +501,7 @@ Suite *suite_third_factor(void)
 	tcase_add_test(tc, test_input_times);
 	tcase_add_test(tc, test_input_bad);
 	tcase_add_test(tc, test_net_tick_reductions);
+	tcase_add_test(tc, test_net_tick_index);
 	tcase_add_test(tc, test_checkpoint_globals);
 	tcase_add_test(tc, test_reward_sign);
 	tcase_add_test(tc, test_modulator_population);

@@ -140,6 +140,50 @@ START_TEST(test_input_times)
 }
 END_TEST
 
+/* A rule reads the global --input drives, through its modulator: one pre
+ * spike in every step, `w += m` on each, so w after step n is the sum of
+ * the file's values for steps 0..n (the value of step k set before it). */
+START_TEST(test_input_seen_by_rule)
+{
+	char dir[E2E_PATH], times[1024] = "", model[4096];
+	e2e_tmpdir(dir, sizeof dir);
+	for (int k = 1; k <= 20; k++) {
+		size_t n = strlen(times);
+		snprintf(times + n, sizeof times - n, "%s%d.0 * 0.1 ms", k > 1 ? ", " : "", k);
+	}
+	e2e_fmt(model, sizeof model,
+		"synapse Add {\n"
+		"	state w = 0\n"
+		"	modulator m\n"
+		"	on pre { w += m }\n"
+		"}\n"
+		"network In {\n"
+		"	dt = 0.1 ms\n"
+		"	global reward = 100\n"
+		"	pop A = spikes(1, times = [%s])\n"
+		"	pop B = spikes(1, times = [50 ms])\n"
+		"	connect A -> B : Add(all_to_all) as syn { m = reward }\n"
+		"	record syn.w\n"
+		"	run 2 ms\n"
+		"}\n", times);
+	e2e_build(dir, "a", model);
+	const double v[] = { 0.5, -1, 2, 0.25, 8 };
+	const int64_t K = 5;
+	save(dir, "r.npy", 1, &K, v);
+	e2e_sim(dir, "a", "o", "--input reward=r.npy");
+	snn_npy_array w;
+	load_out(dir, "o", "syn.w", &w);
+	ck_assert_int_eq(w.count, 20);
+	double sum = 0;
+	for (int64_t n = 0; n < 20; n++) {
+		sum += v[n < K ? n : K - 1];
+		ck_assert_msg(w.data[n] == sum, "step %lld: w %g, want %g", (long long)n, w.data[n], sum);
+	}
+	snn_npy_free(&w);
+	e2e_cleanup(dir);
+}
+END_TEST
+
 /* A bad --input is a bad command line: exit status 2, a message that says
  * what is wrong, and no run. */
 START_TEST(test_input_bad)
@@ -499,6 +543,7 @@ Suite *suite_third_factor(void)
 	tcase_add_test(tc, test_global_set);
 	tcase_add_test(tc, test_input_per_step);
 	tcase_add_test(tc, test_input_times);
+	tcase_add_test(tc, test_input_seen_by_rule);
 	tcase_add_test(tc, test_input_bad);
 	tcase_add_test(tc, test_net_tick_reductions);
 	tcase_add_test(tc, test_net_tick_index);

@@ -500,7 +500,7 @@ static const char *member_names[] = {
 	[MB_POST_STATE] = "post state", [MB_LET] = "let", [MB_INPUT] = "input",
 	[MB_ODE] = "ode", [MB_ON] = "on", [MB_SPIKE] = "spike when",
 	[MB_RESET] = "reset", [MB_REFRACTORY] = "refractory", [MB_METHOD] = "method",
-	[MB_MODULATOR] = "modulator", [MB_REDUCE] = "reduce",
+	[MB_MODULATOR] = "modulator", [MB_PRE_MODULATOR] = "pre modulator", [MB_REDUCE] = "reduce",
 };
 
 static const char *netitem_names[] = {

@@ -661,6 +661,10 @@ static void check_conn(Conn *c)
 	if (c->syn)
 		check_model(c->syn);
 	check_inits(c->inits);
+	if (c->syn)                 /* a modulator is a dimensionless number */
+		VEC_EACH(Var *, v, c->syn->vars)
+			if (v->kind == VK_MODULATOR && v->bind_var)
+				expect(v->bind_expr, DIM_ONE, "a modulator's value");
 	if (c->p)
 		expect(c->p, DIM_ONE, "connection probability p");
 	if (c->delay) {
@@ -690,6 +694,7 @@ bool check_dims(Unit *u)
 			check_pop(p);
 		VEC_EACH(Conn *, c, u->net->conns)
 			check_conn(c);
+		check_stmts(u->net->on_tick);
 	}
 	return !failed;
 }

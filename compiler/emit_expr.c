@@ -202,7 +202,32 @@ static void var_read(FILE *f, const Expr *e, const Ctx *c)
 		fprintf(f, "%s[%s]", conn_slot(LAY, c->conn, v)->local[SIDE_OWN],
 			v->kind == VK_PRE_STATE ? "pre" : "j");
 		return;
-	case VK_MODULATOR: case VK_GLOBAL:
+	case VK_GLOBAL:
+		/* a read of the network's on tick (its local), or the global itself */
+		if (v->nread)
+			fprintf(f, c->dbl ? "nr_%d" : "((real)nr_%d)", v->nread->index);
+		else
+			fprintf(f, c->dbl ? "m->%s" : "((real)m->%s)", global_slot(LAY, v)->field);
+		return;
+	case VK_MODULATOR:
+		/* bound in the network: a global, or the element of the post
+		 * (pre) neuron in a group of the same size */
+		if (v->bind_global) {
+			fprintf(f, "((%s)m->%s)", real_type(c), global_slot(LAY, v->bind_global)->field);
+			return;
+		}
+		if (v->bind_var && c->conn) {
+			const Group *side = v->pre_mod ? &c->conn->pre : &c->conn->post;
+			const Group *g = v->bind_group;
+			long long off = (g->hi < 0 ? 0 : g->lo) - (side->hi < 0 ? 0 : side->lo);
+			const char *at = v->pre_mod ? "pre" : "j";
+			fprintf(f, "((%s)m->%s.%s[%s", real_type(c), pop_field(g->pop),
+				pop_slot(LAY, g->pop, v->bind_var)->field, at);
+			if (off)
+				fprintf(f, " + %lld", off);
+			fputs("])", f);
+			return;
+		}
 		break;
 	}
 	die("cannot read variable '%s' here", v->name);

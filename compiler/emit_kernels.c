@@ -139,7 +139,9 @@ static void assign(Stmt *st, Ctx *c, bool in_reset)
 	const char *val = cx(st->value, c);
 	comment(st->loc, "");
 	src_line(st->loc);
-	if (t->kind == EX_MEMBER) {         /* post.X */
+	if (v->kind == VK_GLOBAL) {         /* the network's on tick */
+		ln("m->%s %s %s;", global_slot(LAY, v)->field, ops[st->op], val);
+	} else if (t->kind == EX_MEMBER) {  /* post.X */
 		Slot *s = pop_slot(LAY, c->conn->post.pop, v);
 		if (s->kind == SL_INPUT)
 			ln("%s[j] %s %s;", s->local_next[SIDE_POST], ops[st->op], val);
@@ -828,6 +830,70 @@ static void kernel_on_post(const Kernel *k)
 	function(arena_printf("static void %s(snn_sim *sim)", k->fn), l, on_post_body, &a);
 }
 
+/* ---------------------------------------------------- the network's tick */
+
+/* One read of the network's on tick into its local nr_K, in element
+ * order (a fixed order: the same sum whatever else changes). */
+static void net_read(const NetRead *r)
+{
+	const Group *g = &r->group;
+	const Pop *p = g->pop;
+	int K = r->index;
+	if (r->op == NR_INDEX) {
+		ln("const double nr_%d = (double)snn_gen_row(m->%s.gen);   /* %s.index */", K, pop_field(p),
+		   g->name);
+		return;
+	}
+	const char *lo = g->hi < 0 ? "0" : arena_printf("%lld", (long long)g->lo);
+	const char *hi = g->hi < 0 ? arena_printf("sim->pops[%d].n", p->index)
+				   : arena_printf("%lld", (long long)g->hi);
+	const char *x = r->x ? arena_printf("(double)m->%s.%s[i]", pop_field(p), pop_slot(LAY, p, r->x)->field)
+			     : arena_printf("(double)sim->pops[%d].spiked[i]", p->index);
+	static const char *init[] = { [NR_SUM] = "0", [NR_MEAN] = "0", [NR_MAX] = "-INFINITY",
+				      [NR_ANY] = "0", [NR_COUNT] = "0" };
+	ln("/* %s(%s.%s) */", (const char *[]){ "sum", "mean", "max", "any", "count" }[r->op], g->name,
+	   r->x ? r->x->name : "spiked");
+	ln("double nr_%d = %s;", K, init[r->op]);
+	open_block("for (int64_t i = %s; i < %s; i++)", lo, hi);
+	switch (r->op) {
+	case NR_SUM: case NR_MEAN: case NR_COUNT:
+		ln("nr_%d += %s;", K, x);
+		break;
+	case NR_MAX:
+		ln("nr_%d = fmax(nr_%d, %s);", K, K, x);
+		break;
+	case NR_ANY:
+		ln("nr_%d = nr_%d != 0 || %s != 0;", K, K, x);
+		break;
+	case NR_INDEX:
+		break;
+	}
+	close_block();
+	if (r->op == NR_MEAN)
+		ln("nr_%d /= (double)(%s - %s);", K, hi, lo);
+}
+
+static void net_tick_body(const void *arg)
+{
+	const Kernel *k = arg;
+	VEC_EACH(NetRead *, r, NET->net_reads)
+		net_read(r);
+	Ctx c = { .mode = MODE_ARRAY, .time = "t", .elem = "0", .step = "(uint64_t)step", .dbl = true };
+	c.lets = lets_new();
+	emit_stmts(k->body, &c, false);
+}
+
+/* The network's on tick, once per step between phases 4 and 5: the reads
+ * first (they see this step's spikes and states), then the statements,
+ * which assign only globals, in double. */
+static void kernel_net_tick(const Kernel *k)
+{
+	ln("/* between phases 4 and 5: the network's on tick */");
+	Locals *l = locals_new();
+	common_locals(l);
+	function(arena_printf("static void %s(snn_sim *sim)", k->fn), l, net_tick_body, k);
+}
+
 /* ------------------------------------------------------------ the list */
 
 void emit_kernels(void)
@@ -859,6 +925,9 @@ void emit_kernels(void)
 			break;
 		case KN_INPUTS:
 			kernel_inputs(k);
+			break;
+		case KN_NET_TICK:
+			kernel_net_tick(k);
 			break;
 		case KN_REBASE: case KN_GENERATE: case KN_RECORD:
 			break;                  /* runtime calls */
@@ -969,7 +1038,7 @@ static void step_call(const Kernel *k)
 		ln("\treturn;");
 		return;
 	case KN_TICK: case KN_THRESHOLD: case KN_DELIVER: case KN_RESET:
-	case KN_INPUTS: case KN_INTEGRATE_TRACE: case KN_ON_POST:
+	case KN_INPUTS: case KN_INTEGRATE_TRACE: case KN_ON_POST: case KN_NET_TICK:
 		ln("%s(sim);", k->fn);
 		return;
 	}

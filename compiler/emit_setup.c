@@ -71,7 +71,7 @@ static int field_group(const Slot *s)
 	case SL_PARAM: case SL_RATE: return 2;
 	case SL_PROPAGATOR: case SL_PROP_PRE: case SL_PROP_POST: case SL_PROP_SYN: return 3;
 	case SL_GEN: case SL_DELAY: case SL_QUEUE: return 4;
-	case SL_LET: return -1;
+	case SL_LET: case SL_GLOBAL: case SL_MODULATOR: return -1;   /* globals: fields of model_t itself */
 	}
 	return -1;
 }
@@ -127,6 +127,8 @@ void emit_structs(void)
 		ln("%s %s;", pop_type(p), pop_field(p));
 	VEC_EACH(Conn *, c, NET->conns)
 		ln("%s %s;", conn_type(c), conn_field(c));
+	VEC_EACH(Var *, g, NET->globals)
+		ln("double %s;   /* global %s */", global_slot(LAY, g)->field, g->name);
 	PR.indent--;
 	ln("} model_t;");
 	blank();
@@ -183,6 +185,8 @@ static void params_body(const void *arg)
 static void defaults_body(const void *arg)
 {
 	(void)arg;
+	VEC_EACH(Var *, g, NET->globals)
+		ln("m->%s = %.17g;", global_slot(LAY, g)->field, g->init_value);
 	VEC_EACH(Pop *, p, NET->pops) {
 		if (p->model) {
 			Locals *l = locals_new();
@@ -723,14 +727,18 @@ static const char *dim_init(Dim d)
 	return arena_printf("%s } }", s);
 }
 
-static const char *owner_field(const Slot *s)
+/* The field of model_t that holds a slot's field: "pop_P.x_v"; a global
+ * is a field of model_t itself. */
+static const char *model_member(const Slot *s)
 {
-	return s->pop ? pop_field(s->pop) : conn_field(s->conn);
+	if (s->owner == OWN_NET)
+		return s->field;
+	return arena_printf("%s.%s", s->pop ? pop_field(s->pop) : conn_field(s->conn), s->field);
 }
 
 static const char *owner_name(const Slot *s)
 {
-	return s->pop ? s->pop->name : s->conn->name;
+	return s->pop ? s->pop->name : s->conn ? s->conn->name : NULL;
 }
 
 static Dim slot_dim(const Slot *s)
@@ -760,7 +768,7 @@ static void var_rows(void)
 		if (s->row < 0)
 			continue;
 		Dim d = slot_dim(s);
-		const char *off = s->field ? arena_printf("offsetof(model_t, %s.%s)", owner_field(s), s->field) : "0";
+		const char *off = s->field ? arena_printf("offsetof(model_t, %s)", model_member(s)) : "0";
 		/* a trace is counted over the pre or post population, not the synapses */
 		const char *count = s->count == CNT_PRE ? ", SNN_VC_PRE" : s->count == CNT_POST ? ", SNN_VC_POST" : "";
 		ln("\t{ %s, %s, %d, %s, %s, %s, %s, %s, %s%s },", c_string(s->name), ok[s->owner],
@@ -787,6 +795,8 @@ static const Slot *record_slot(const Record *r)
 {
 	if (r->conn)
 		return conn_slot(LAY, r->conn, r->var);
+	if (r->var && r->var->kind == VK_GLOBAL)
+		return global_slot(LAY, r->var);
 	const Pop *p = r->group.pop;
 	if (r->var && p->model)
 		return pop_slot(LAY, p, r->var);
@@ -817,6 +827,9 @@ static void record_rows(void)
 		if (r->conn) {
 			i0 = r->i0;
 			i1 = r->i1;
+		} else if (s->owner == OWN_NET) {
+			i0 = 0;
+			i1 = 1;
 		} else {
 			group_range(r, &i0, &i1);
 		}
@@ -843,9 +856,11 @@ static void buf_rows(void)
 		const char *elem = queue ? "0" : arena_printf("sizeof(%s)", s->ctype);
 		const char *fields[2] = { s->field, s->kind == SL_INPUT ? s->field_next : NULL };
 		for (int k = 0; k < 2 && fields[k]; k++) {
-			ln("\t{ %s, %s, %d, %s, offsetof(model_t, %s.%s), %d },",
-			   c_string(arena_printf("%s.%s", owner_name(s), fields[k])), s->buf_count,
-			   s->owner_index, elem, owner_field(s), fields[k], s->ckpt == CK_REBUILT);
+			const Slot one = { .owner = s->owner, .pop = s->pop, .conn = s->conn, .field = fields[k] };
+			const char *who = owner_name(s);
+			ln("\t{ %s, %s, %d, %s, offsetof(model_t, %s), %d },",
+			   c_string(who ? arena_printf("%s.%s", who, fields[k]) : fields[k]), s->buf_count,
+			   s->owner_index, elem, model_member(&one), s->ckpt == CK_REBUILT);
 			NBUFS++;
 		}
 	}

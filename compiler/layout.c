@@ -70,6 +70,7 @@ const CNameRule c_name_rules[CN_COUNT] = {
 	[CN_KERNEL_CONN] = { "conn_", "_", NS_GLOBAL },
 	[CN_POP_FIELD] = { "pop_", NULL, NS_MODEL_FIELD },
 	[CN_CONN_FIELD] = { "conn_", NULL, NS_MODEL_FIELD },
+	[CN_GLOBAL] = { "g_", NULL, NS_MODEL_FIELD },
 };
 
 /* The kernels' suffixes (after CN_KERNEL_*'s "_"); "let" is followed by the
@@ -93,7 +94,7 @@ const char *const c_fixed_names[] = {
 	"Phi_pre", "Psi_pre", "Phi_post", "Psi_post", "Phi_syn", "Psi_syn",
 	/* file scope */
 	"real", "model_t", "model_defaults", "model_setup", "model_update", "model_step",
-	"pops", "conns", "vars", "records", "bufs", "snn_model_main",
+	"pops", "conns", "vars", "records", "bufs", "snn_model_main", "network_tick", "nr_0",
 	"SNN_VECTORIZE", "SNN_PREFETCH", "realbits", "snn_sign", "snn_heaviside", "snn_sigmoid",
 	"snn_relu", "snn_clip",
 	NULL,
@@ -227,6 +228,10 @@ static void model_var_slot(Slot ***table, int owner, Var *v, OwnerKind o, Pop *p
 			s->row_kind = "SNN_VK_LET";
 		}
 		break;
+	case VK_MODULATOR:            /* reads the global or population array bound to it */
+		s = new_slot(SL_MODULATOR, v->name, o, owner);
+		s->count = v->bind_global ? CNT_ONE : v->pre_mod ? CNT_PRE : CNT_POST;
+		break;
 	default:
 		return;
 	}
@@ -237,6 +242,8 @@ static void model_var_slot(Slot ***table, int owner, Var *v, OwnerKind o, Pop *p
 		locals3(s, CN_PARAM, CN_PRE_PARAM, CN_POST_PARAM, v->name);
 	else if (v->kind == VK_LET)
 		locals3(s, CN_LET, CN_PRE_LET, CN_POST_LET, v->name);
+	else if (v->kind == VK_MODULATOR)
+		;                             /* no local: printed as its binding */
 	else
 		locals3(s, CN_ARRAY, CN_PRE_ARRAY, CN_POST_ARRAY, v->name);
 	if (c) {                          /* a synapse's own variables: own side only */
@@ -353,6 +360,22 @@ static void conn_slots(Conn *c)
 	s->conn = c;
 }
 
+/* A global: one double field of model_t itself, read and written by the
+ * network's on tick as m->g_NAME, saved by checkpoints, a vars[] row of
+ * owner SNN_OWN_GLOBAL (--set, snn_get/snn_set, --input, monitors). */
+static void global_slots(Network *net)
+{
+	LY->global = arena_alloc(sizeof(Slot *) * (size_t)(net->globals->n + 1));
+	VEC_EACH(Var *, g, net->globals) {
+		Slot *s = new_slot(SL_GLOBAL, g->name, OWN_NET, g->index);
+		scalar_of(s, "double", c_name(CN_GLOBAL, g->name, NULL));
+		saved(s, CK_SAVE, "SNN_BUF_ONE");
+		s->row_kind = "SNN_VK_STATE";
+		s->var = g;
+		LY->global[g->index] = s;
+	}
+}
+
 Layout *build_layout(Unit *u)
 {
 	Network *net = u->net;
@@ -369,6 +392,7 @@ Layout *build_layout(Unit *u)
 		pop_slots(p);
 	VEC_EACH(Conn *, c, net->conns)
 		conn_slots(c);
+	global_slots(net);
 	VEC_EACH(Slot *, s, LY->slots)
 		if (s->row_kind)
 			s->row = LY->nrows++;
@@ -393,6 +417,13 @@ Slot *conn_slot(const Layout *L, const Conn *c, const Var *v)
 	return s;
 }
 
+Slot *global_slot(const Layout *L, const Var *g)
+{
+	if (g->kind != VK_GLOBAL || !L->global[g->index] || L->global[g->index]->var != g)
+		die("layout: '%s' is not a global", g->name);
+	return L->global[g->index];
+}
+
 Slot *pop_internal(const Layout *L, const Pop *p, SlotKind k)
 {
 	return L->pop_internal[k][p->index];
@@ -411,7 +442,7 @@ static const char *slot_kind_names[] = {
 	[SL_REF_BASE] = "ref_base", [SL_PROPAGATOR] = "propagator", [SL_RATE] = "rate",
 	[SL_GEN] = "generator", [SL_SIZE] = "size", [SL_DELAY] = "delay", [SL_QUEUE] = "queue",
 	[SL_TRACE] = "trace", [SL_PROP_PRE] = "propagator", [SL_PROP_POST] = "propagator",
-	[SL_PROP_SYN] = "propagator",
+	[SL_PROP_SYN] = "propagator", [SL_GLOBAL] = "global", [SL_MODULATOR] = "modulator",
 };
 
 static const char *count_text(const Slot *s)
@@ -435,7 +466,7 @@ void layout_dump(FILE *f, const Layout *L)
 	fprintf(f, "# owner\tname\tkind\tcount\tctype\tfield\tlocals own/pre/post\tflags\tcheckpoint\tvars[]\n");
 	VEC_EACH(Slot *, s, L->slots) {
 		const char *owner = s->pop ? arena_printf("pop %s", s->pop->name)
-				  : arena_printf("conn %s", s->conn->name);
+				  : s->conn ? arena_printf("conn %s", s->conn->name) : "network";
 		const char *field = s->field ? s->field : "-";
 		if (s->field_next)
 			field = arena_printf("%s,%s", field, s->field_next);

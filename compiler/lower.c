@@ -316,6 +316,10 @@ static const Expr *foreign_read(const Expr *e, VarKind trace, Vec *seen, const c
 			*what = arena_printf("%s state '%s'", v->kind == VK_PRE_STATE ? "pre" : "post", v->name);
 			return e;
 		}
+		if (v->kind == VK_MODULATOR && v->bind_var && v->pre_mod != (trace == VK_PRE_STATE)) {
+			*what = arena_printf("modulator '%s' (one per %s neuron)", v->name, v->pre_mod ? "pre" : "post");
+			return e;
+		}
 		if (v->kind == VK_LET && v->decl && v->decl->init) {
 			VEC_EACH(Var *, x, seen)
 				if (x == v)

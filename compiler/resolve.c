@@ -28,6 +28,7 @@ typedef struct Scope {
 	bool template_;          /* synapse template: pre./post. left unbound */
 	Vec *builtins;
 	const char *what;        /* "neuron", "synapse" */
+	bool in_event;           /* resolving on pre / on post: modulators are readable */
 } Scope;
 
 static void resolve_expr(Scope *s, Expr *e);
@@ -185,6 +186,9 @@ static void resolve_expr(Scope *s, Expr *e)
 		e->var = lookup(s, e->name, e->loc);
 		if (!e->var)
 			error_at(e->loc, "unknown name '%s'", e->name);
+		else if (e->var->kind == VK_MODULATOR && !s->in_event)
+			error_at(e->loc, "modulator '%s' can be read only in 'on pre' and 'on post' "
+				 "(elsewhere it is not supported yet)", e->name);
 		else if (e->var->kind == VK_BUILTIN)
 			e->builtin = e->var->builtin;
 		if (e->var && e->var->kind == VK_BUILTIN && e->var->builtin == BI_XI)
@@ -368,16 +372,23 @@ static void declare_members(Scope *s, Vec *members)
 	Model *m = s->m;
 	VEC_EACH(Member *, mb, members) {
 		switch (mb->kind) {
-		case MB_PRE_STATE: case MB_POST_STATE: case MB_MODULATOR:
+		case MB_PRE_STATE: case MB_POST_STATE: case MB_MODULATOR: case MB_PRE_MODULATOR:
 			if (!m->synapse) {
 				error_at(mb->loc, "only a synapse can declare %s",
-					 mb->kind == MB_MODULATOR ? "a modulator" : "pre/post state");
+					 mb->kind == MB_MODULATOR || mb->kind == MB_PRE_MODULATOR
+					 ? "a modulator" : "pre/post state");
 				break;
 			}
-			if (mb->kind == MB_MODULATOR)
-				error_at(mb->loc, "'modulator' is not supported yet");
-			VEC_EACH(Decl *, d, mb->decls)      /* a modulator too: its uses do not cascade */
+			VEC_EACH(Decl *, d, mb->decls) {
 				declare(s, d, member_var_kind(mb->kind));
+				Var *v = model_var(m, d->name);
+				if (v && v->kind == VK_MODULATOR && v->decl == d) {
+					/* a third factor is a dimensionless number (checked at the binding) */
+					v->pre_mod = mb->kind == MB_PRE_MODULATOR;
+					v->dim = DIM_ONE;
+					v->dim_known = true;
+				}
+			}
 			break;
 		case MB_INPUT:
 			if (m->synapse) {
@@ -436,14 +447,18 @@ static void resolve_on(Scope *s, Member *mb)
 			error_at(mb->loc, "'on pre' belongs in a synapse");
 			return;
 		}
+		s->in_event = true;
 		resolve_stmts(s, mb->body, false);
+		s->in_event = false;
 		append_all(&m->on_pre, mb->body);
 	} else if (!strcmp(ev, "post")) {
 		if (!m->synapse) {
 			error_at(mb->loc, "'on post' belongs in a synapse");
 			return;
 		}
+		s->in_event = true;
 		resolve_stmts(s, mb->body, false);
+		s->in_event = false;
 		append_all(&m->on_post, mb->body);
 	} else {
 		error_at(mb->loc, "unknown event '%s' (expected tick, pre or post)", ev);
@@ -1312,6 +1327,84 @@ static void learned_delay(Conn *cn, Expr *call, Loc loc)
 	}
 }
 
+static Group *member_group(NetCtx *c, Expr *base);
+
+static int64_t group_size(const Group *g)
+{
+	return g->hi < 0 ? g->pop->n : g->hi - g->lo;
+}
+
+/* `m = GLOBAL` or `m = POP.VAR` (a population or slice with one element
+ * per post neuron, or per pre neuron for a `pre modulator`; VAR a state or
+ * an input of its neurons). */
+static void bind_one(NetCtx *c, Conn *cn, Decl *d)
+{
+	Var *m = model_var(cn->syn, d->name);
+	if (!m || m->kind != VK_MODULATOR) {
+		error_at(d->loc, "synapse '%s' has no modulator '%s'", cn->syn->name, d->name);
+		return;
+	}
+	Expr *e = d->init;
+	m->bind_expr = e;
+	if (e->kind == EX_NAME) {
+		Var *g = map_get(c->net->global_map, e->name);
+		if (!g) {
+			error_at(e->loc, "unknown global '%s' (bind a modulator to a global or to POP.VAR)",
+				 e->name);
+			return;
+		}
+		if (!snn_dim_is_one(g->dim)) {
+			error_at(e->loc, "a modulator is a dimensionless number; global '%s' is in %s",
+				 g->name, dim_str(g->dim));
+			return;
+		}
+		e->var = g;
+		m->bind_global = g;
+		return;
+	}
+	if (e->kind != EX_MEMBER || (e->a->kind != EX_NAME && e->a->kind != EX_SLICE)) {
+		error_at(e->loc, "bind a modulator to a global or to POP.VAR");
+		return;
+	}
+	Group *g = member_group(c, e->a);
+	if (!g)
+		return;
+	Var *x = g->pop->model ? model_var(g->pop->model, e->name) : NULL;
+	if (!x || (x->kind != VK_STATE && x->kind != VK_INPUT)) {
+		error_at(e->loc, x ? "a modulator reads a state or an input of a population ('%s.%s' is not one)"
+			 : "population '%s' has no variable '%s'", g->name, e->name);
+		return;
+	}
+	const Group *side = m->pre_mod ? &cn->pre : &cn->post;
+	if (g->pop->kind == POP_FROM_FILE || side->pop->kind == POP_FROM_FILE) {
+		error_at(e->loc, "a modulator bound to a population next to a from_file population "
+			 "(whose size is known only at run time) is not supported yet");
+		return;
+	}
+	if (group_size(g) != group_size(side)) {
+		error_at(e->loc, "modulator '%s' takes one element per %s neuron: '%s' has %lld elements, "
+			 "the %s group '%s' %lld", m->name, m->pre_mod ? "pre" : "post", g->name,
+			 (long long)group_size(g), m->pre_mod ? "pre" : "post", side->name,
+			 (long long)group_size(side));
+		return;
+	}
+	e->var = x;
+	m->bind_group = g;
+	m->bind_var = x;
+}
+
+static void bind_modulators(NetCtx *c, Conn *cn, NetItem *it)
+{
+	Map *seen = map_new();
+	VEC_EACH(Decl *, d, it->decls)
+		if (!given_twice(seen, d->name, d->loc))
+			bind_one(c, cn, d);
+	VEC_EACH(Var *, v, cn->syn->vars)
+		if (v->kind == VK_MODULATOR && !map_get(seen, v->name))
+			error_at(it->loc, "modulator '%s' of synapse '%s' is not bound: add { %s = GLOBAL } "
+				 "or { %s = POP.VAR } to the connection", v->name, cn->syn->name, v->name, v->name);
+}
+
 static void connect_item(NetCtx *c, NetItem *it)
 {
 	Conn *cn = arena_alloc(sizeof *cn);
@@ -1367,8 +1460,7 @@ static void connect_item(NetCtx *c, NetItem *it)
 		else
 			connectivity_arg(c, cn, a);
 	}
-	if (it->decls && it->decls->n)
-		error_at(it->loc, "binding modulators ('{ m = ... }') is not supported yet");
+	bind_modulators(c, cn, it);
 	if (cn->kind == SNN_CONN_ONE) {
 		int64_t a = cn->pre.hi < 0 ? cn->pre.pop->n : cn->pre.hi - cn->pre.lo;
 		int64_t b = cn->post.hi < 0 ? cn->post.pop->n : cn->post.hi - cn->post.lo;
@@ -1430,7 +1522,26 @@ static void record_item(NetCtx *c, NetItem *it)
 		e = e->a;
 	}
 	if (e->kind == EX_NAME) {
-		error_at(e->loc, "globals are not supported yet ('record %s')", e->name);
+		Var *g = map_get(c->net->global_map, e->name);
+		if (!g) {
+			error_at(e->loc, "unknown global '%s' (record POP.spikes, POP.VAR, CONN.VAR "
+				 "or a global)", e->name);
+			return;
+		}
+		if (range) {
+			error_at(range->loc, "a global is a scalar: it takes no [a:b]");
+			return;
+		}
+		r->var = g;
+		r->stem = g->name;
+		Record *o = map_get(c->records, r->stem);
+		if (o) {
+			error_at(it->loc, "'%s' is already recorded (one record per variable)", r->stem);
+			note_at(o->loc, "the first record of '%s' is here", r->stem);
+			return;
+		}
+		map_put(c->records, r->stem, r);
+		vec_push(c->net->records, r);
 		return;
 	}
 	if (e->kind != EX_MEMBER || e->a->kind != EX_NAME) {
@@ -1499,15 +1610,332 @@ static void record_item(NetCtx *c, NetItem *it)
 	vec_push(c->net->records, r);
 }
 
+/* `global g : U = E`: a scalar of the network (an OWN_NET slot).  Its
+ * dimension is the annotation's, else the initial value's; the initial
+ * value is a constant (it is the default before --set). */
+static void global_decl(NetCtx *c, Decl *d)
+{
+	Network *n = c->net;
+	Var *old = map_get(n->global_map, d->name);
+	NetItem *item = map_get(c->declared, d->name);
+	if (old || item || find_conn(n, d->name)) {
+		error_at(d->loc, "'%s' is already declared in network '%s'", d->name, n->name);
+		note_at(old ? old->loc : item ? item->loc : find_conn(n, d->name)->loc,
+			"previous declaration of '%s' is here", d->name);
+		return;
+	}
+	Var *v = new_var(NULL, d->name, VK_GLOBAL, d->loc);
+	v->decl = d;
+	double value = 0, unit = 1;
+	Dim dim = DIM_ONE, vd;
+	if (d->annot) {
+		if (!const_eval(d->annot, &unit, &dim) || !dim_valid(dim)) {
+			error_at(d->annot->loc, "the unit of global '%s' must be a constant unit expression",
+				 d->name);
+			return;
+		}
+	}
+	if (d->init) {
+		if (!const_eval(d->init, &value, &vd)) {
+			error_at(d->init->loc, "the initial value of global '%s' must be a constant", d->name);
+			return;
+		}
+		if (!dim_valid(vd)) {
+			bad_dim(d->init->loc, "the initial value");
+			return;
+		}
+		if (d->annot && !dim_eq(vd, dim)) {
+			error_at(d->init->loc, "global '%s' is declared in %s but its initial value is %s",
+				 d->name, dim_str(dim), snn_dim_is_one(vd) ? "a dimensionless number" : dim_str(vd));
+			return;
+		}
+		if (!d->annot)
+			dim = vd;
+		if (!isfinite(value)) {
+			error_at(d->init->loc, "the initial value of global '%s' must be finite, got %s",
+				 d->name, num_str(value));
+			return;
+		}
+	}
+	v->dim = dim;
+	v->dim_known = true;
+	v->index = n->globals->n;
+	vec_push(n->globals, v);
+	map_put(n->global_map, v->name, v);
+	v->init_value = value;
+}
+
+/* ------------------------------------------------- the network's on tick */
+
+static void net_expr(NetCtx *c, Expr *e);
+
+static const char *const net_reduce_names[] = {
+	[NR_SUM] = "sum", [NR_MEAN] = "mean", [NR_MAX] = "max", [NR_ANY] = "any", [NR_COUNT] = "count",
+};
+
+/* The value a NetRead gives, as a name the rest of the pipeline knows: a
+ * VK_GLOBAL var whose dimension is the reduced variable's (through a
+ * declaration whose initial value reads it) or dimensionless. */
+static void net_read_expr(NetCtx *c, Expr *e, NetReadOp op, Group *g, Var *x, const char *text)
+{
+	NetRead *r = arena_alloc(sizeof *r);
+	r->op = op;
+	r->group = *g;
+	r->x = x;
+	r->loc = e->loc;
+	r->index = c->net->net_reads->n;
+	vec_push(c->net->net_reads, r);
+	Var *v = new_var(NULL, text, VK_GLOBAL, e->loc);
+	v->nread = r;
+	if (x && op != NR_ANY && op != NR_COUNT) {
+		Decl *d = arena_alloc(sizeof *d);
+		d->loc = e->loc;
+		d->name = text;
+		d->init = arena_alloc(sizeof *d->init);
+		*d->init = (Expr){ .kind = EX_MEMBER, .loc = e->loc, .name = x->name, .var = x };
+		v->decl = d;
+	} else {
+		v->dim = DIM_ONE;
+		v->dim_known = true;
+	}
+	*e = (Expr){ .kind = EX_NAME, .loc = e->loc, .name = text, .var = v };
+}
+
+/* The group of `P.x` or `P[a:b].x` (P a population or a slice; [a:b]
+ * relative to it), or NULL after an error. */
+static Group *member_group(NetCtx *c, Expr *base)
+{
+	Expr *range = base->kind == EX_SLICE ? base : NULL;
+	if (range)
+		base = range->a;
+	if (base->kind != EX_NAME) {
+		error_at(base->loc, "expected a population or a slice");
+		return NULL;
+	}
+	Group *g = find_group(c->net, base->name);
+	if (!g) {
+		error_at(base->loc, "unknown population '%s'", base->name);
+		return NULL;
+	}
+	if (!range)
+		return g;
+	int64_t lo, hi, n = g->hi < 0 ? g->pop->n : g->hi - g->lo;
+	if (!eval_int(range->b, "a slice bound", 0, INT64_MAX / 2, &lo) ||
+	    !eval_int(range->c, "a slice bound", 0, INT64_MAX / 2, &hi))
+		return NULL;
+	if (g->pop->kind == POP_FROM_FILE) {
+		error_at(range->loc, "slices of a from_file population are not supported yet");
+		return NULL;
+	}
+	if (!(lo < hi && hi <= n)) {
+		error_at(range->loc, "slice [%lld:%lld] out of range: need 0 <= a < b <= %lld",
+			 (long long)lo, (long long)hi, (long long)n);
+		return NULL;
+	}
+	Group *sub = arena_alloc(sizeof *sub);
+	int64_t off = g->hi < 0 ? 0 : g->lo;
+	*sub = (Group){ .name = arena_printf("%s[%lld:%lld]", g->name, (long long)lo, (long long)hi),
+			.pop = g->pop, .lo = off + lo, .hi = off + hi, .loc = range->loc };
+	return sub;
+}
+
+/* sum(P.x), mean(P.x), max(P.x), any(P.spiked), count(P.spiked): P a
+ * population or a slice; x a state or an input of its neurons, or spiked. */
+static void net_reduce(NetCtx *c, Expr *e, NetReadOp op)
+{
+	const char *fn = net_reduce_names[op];
+	Expr *a = e->args && e->args->n == 1 ? e->args->items[0] : NULL;
+	Expr *base = a && a->kind == EX_MEMBER ? a->a : NULL;
+	Expr *range = base && base->kind == EX_SLICE ? base : NULL;
+	if (range)
+		base = range->a;
+	if (!base || base->kind != EX_NAME) {
+		error_at(e->loc, "%s() in the network's on tick takes one POP.VAR (e.g. %s(P.%s))", fn, fn,
+			 op == NR_ANY || op == NR_COUNT ? "spiked" : "v");
+		return;
+	}
+	Group *g = member_group(c, a->a);
+	if (!g)
+		return;
+	if (g->pop->kind == POP_FROM_FILE && g->hi >= 0) {
+		error_at(a->loc, "slices of a from_file population are not supported yet");
+		return;
+	}
+	Var *x = NULL;
+	if (strcmp(a->name, "spiked")) {
+		x = g->pop->model ? model_var(g->pop->model, a->name) : NULL;
+		if (!x) {
+			error_at(a->loc, "population '%s' has no variable '%s'", g->name, a->name);
+			return;
+		}
+		if (x->kind != VK_STATE && x->kind != VK_INPUT) {
+			error_at(a->loc, "%s() of '%s.%s': only states, inputs and spiked can be reduced "
+				 "(not supported yet for other kinds)", fn, g->name, a->name);
+			return;
+		}
+	}
+	if ((op == NR_ANY || op == NR_COUNT) && x) {
+		error_at(a->loc, "%s() counts spikes: write %s(%s.spiked)", fn, fn, g->name);
+		return;
+	}
+	net_read_expr(c, e, op, g, x, arena_printf("%s(%s.%s)", fn, g->name, a->name));
+}
+
+static void net_call(NetCtx *c, Expr *e)
+{
+	int n = e->args ? e->args->n : 0;
+	static const struct { const char *name; NetReadOp op; } reds[] = {
+		{ "sum", NR_SUM }, { "mean", NR_MEAN }, { "any", NR_ANY }, { "count", NR_COUNT },
+	};
+	for (size_t k = 0; k < sizeof reds / sizeof *reds; k++)
+		if (!strcmp(e->name, reds[k].name)) {
+			net_reduce(c, e, reds[k].op);
+			return;
+		}
+	if (!strcmp(e->name, "max") && n == 1) {
+		net_reduce(c, e, NR_MAX);
+		return;
+	}
+	FnId f = fn_lookup(e->name);
+	if (f == FN_NONE) {
+		error_at(e->loc, "unknown function '%s'", e->name);
+		return;
+	}
+	const FnInfo *fi = &fn_table[f];
+	if (fi->elem != EL_PURE || f == FN_GRAD) {
+		error_at(e->loc, "%s() is not allowed in the network's on tick", e->name);
+		return;
+	}
+	if (n < fi->min_args || n > fi->max_args) {
+		if (fi->min_args == fi->max_args)
+			error_at(e->loc, "%s() takes %d argument%s, got %d", e->name, fi->min_args,
+				 fi->min_args == 1 ? "" : "s", n);
+		else
+			error_at(e->loc, "%s() takes %d to %d arguments, got %d", e->name,
+				 fi->min_args, fi->max_args, n);
+		return;
+	}
+	e->builtin = f;
+	VEC_EACH(Expr *, a, e->args) {
+		if (a->kind == EX_ARG) {
+			error_at(a->loc, "%s() takes no named arguments", e->name);
+			continue;
+		}
+		net_expr(c, a);
+	}
+}
+
+/* Names in the network's on tick: globals, t, dt, units. */
+static void net_name(NetCtx *c, Expr *e)
+{
+	Var *g = map_get(c->net->global_map, e->name);
+	if (g) {
+		e->var = g;
+		return;
+	}
+	Builtin b = builtin_lookup(e->name);
+	if (b == BI_T || b == BI_DT) {
+		Var *v = new_var(NULL, e->name, VK_BUILTIN, e->loc);
+		v->builtin = b;
+		v->dim = DIM_TIME;
+		v->dim_known = true;
+		e->var = v;
+		e->builtin = b;
+		return;
+	}
+	e->var = unit_var(e->name, e->loc);
+	if (!e->var)
+		error_at(e->loc, "unknown name '%s' (the network's on tick reads globals, t, dt, "
+			 "reductions such as sum(P.v), and a from_file population's index)", e->name);
+}
+
+static void net_expr(NetCtx *c, Expr *e)
+{
+	if (!e)
+		return;
+	switch (e->kind) {
+	case EX_NUM:
+		return;
+	case EX_QTY:
+		if (!snn_unit_find(e->name))
+			error_at(e->loc, "unknown unit '%s'", e->name);
+		return;
+	case EX_NAME:
+		net_name(c, e);
+		return;
+	case EX_MEMBER: {
+		Group *g = e->a->kind == EX_NAME ? find_group(c->net, e->a->name) : NULL;
+		if (g && g->pop->kind == POP_FROM_FILE && !strcmp(e->name, "index")) {
+			net_read_expr(c, e, NR_INDEX, g, NULL, arena_printf("%s.index", g->name));
+			return;
+		}
+		error_at(e->loc, "the network's on tick reads a population through a reduction "
+			 "(sum, mean, max, any, count) or a from_file population's index");
+		return;
+	}
+	case EX_UNARY:
+		net_expr(c, e->a);
+		return;
+	case EX_BINARY:
+		net_expr(c, e->a);
+		net_expr(c, e->b);
+		return;
+	case EX_COND:
+		net_expr(c, e->a);
+		net_expr(c, e->b);
+		net_expr(c, e->c);
+		return;
+	case EX_CALL:
+		net_call(c, e);
+		return;
+	default:
+		error_at(e->loc, "this kind of expression is not allowed in the network's on tick");
+		return;
+	}
+}
+
+static void net_stmts(NetCtx *c, Vec *body)
+{
+	VEC_EACH(Stmt *, st, body) {
+		if (st->kind == ST_IF) {
+			net_expr(c, st->value);
+			net_stmts(c, st->then_);
+			net_stmts(c, st->else_);
+			continue;
+		}
+		Expr *t = st->target;
+		Var *g = t->kind == EX_NAME ? map_get(c->net->global_map, t->name) : NULL;
+		if (!g)
+			error_at(t->loc, "the network's on tick can only assign globals");
+		else
+			t->var = g;
+		net_expr(c, st->value);
+	}
+}
+
+static void net_on_item(NetCtx *c, NetItem *it)
+{
+	if (strcmp(it->event, "tick")) {
+		error_at(it->loc, "a network has only 'on tick' (not 'on %s')", it->event);
+		return;
+	}
+	net_stmts(c, it->body);
+	VEC_EACH(Stmt *, st, it->body)
+		vec_push(c->net->on_tick, st);
+}
+
 static void network_item(NetCtx *c, NetItem *it)
 {
 	switch (it->kind) {
 	case NI_SETTING: setting(c, it); break;
-	case NI_GLOBAL: error_at(it->loc, "globals are not supported yet"); break;
+	case NI_GLOBAL:
+		VEC_EACH(Decl *, d, it->decls)
+			global_decl(c, d);
+		break;
 	case NI_POP: pop_item(c, it); break;
 	case NI_LET: let_item(c, it); break;
 	case NI_CONNECT: connect_item(c, it); break;
-	case NI_ON: error_at(it->loc, "a network's 'on tick' is not supported yet"); break;
+	case NI_ON: net_on_item(c, it); break;
 	case NI_RECORD: record_item(c, it); break;
 	case NI_RUN:
 		if (c->net->has_run)
@@ -1539,6 +1967,10 @@ static Network *resolve_network(Unit *u, TopDecl *td)
 	n->records = vec_new();
 	n->group_map = map_new();
 	n->conn_map = map_new();
+	n->globals = vec_new();
+	n->global_map = map_new();
+	n->on_tick = vec_new();
+	n->net_reads = vec_new();
 	n->source = u->path;
 	NetCtx c = { .u = u, .net = n, .records = map_new(), .declared = map_new() };
 	VEC_EACH(NetItem *, it, td->members)
@@ -1547,13 +1979,13 @@ static Network *resolve_network(Unit *u, TopDecl *td)
 	/* The items may come in any order (§4): settings first (dt is needed
 	 * by everything else), then what names refer to: populations, slices,
 	 * connections; then the rest (records, run). */
-	static const NetItemKind order[] = { NI_SETTING, NI_POP, NI_LET, NI_CONNECT };
+	static const NetItemKind order[] = { NI_SETTING, NI_POP, NI_LET, NI_GLOBAL, NI_CONNECT };
 	Map *settings = map_new();
 	for (size_t k = 0; k <= sizeof order / sizeof order[0]; k++)
 		VEC_EACH(NetItem *, it, td->members) {
 			bool mine = k < sizeof order / sizeof order[0] ? it->kind == order[k] :
 				it->kind != NI_SETTING && it->kind != NI_POP && it->kind != NI_LET &&
-				it->kind != NI_CONNECT;
+				it->kind != NI_GLOBAL && it->kind != NI_CONNECT;
 			if (!mine)
 				continue;
 			if (it->kind == NI_SETTING && given_twice(settings, it->name, it->name_loc))

@@ -16,6 +16,7 @@ const char *const kernel_kind_names[] = {
 	[KN_REBASE] = "rebase", [KN_INTEGRATE_TRACE] = "integrate traces", [KN_INTEGRATE] = "integrate", [KN_TICK] = "tick",
 	[KN_THRESHOLD] = "threshold", [KN_GENERATE] = "generate", [KN_DELIVER] = "deliver", [KN_ON_POST] = "on post",
 	[KN_RESET] = "reset", [KN_RECORD] = "record", [KN_INPUTS] = "inputs",
+	[KN_NET_TICK] = "network tick",
 };
 
 static Schedule *S;
@@ -91,6 +92,14 @@ Schedule *build_schedule(Unit *u)
 	VEC_EACH(Conn *, c, net->conns)
 		if (c->syn->on_post->n)
 			add(KN_ON_POST, 4, DOM_POST_SPIKES, c->post.pop, c, "on_post")->body = c->syn->on_post;
+	/* the network's on tick: after the synaptic events, before the resets
+	 * (between phases 4 and 5), so its reductions see this step's spikes */
+	if (net->on_tick->n) {
+		Kernel *k = add(KN_NET_TICK, 4, DOM_NONE, NULL, NULL, NULL);
+		k->owner = OWN_NET;
+		k->fn = "network_tick";
+		k->body = net->on_tick;
+	}
 	VEC_EACH(Pop *, p, net->pops)
 		if (p->model && p->model->spike)
 			add(KN_RESET, 5, DOM_SPIKES, p, NULL, "reset")->body = p->model->reset;

@@ -173,6 +173,7 @@ typedef enum {
 	MB_REFRACTORY,   /* value */
 	MB_METHOD,       /* name */
 	MB_MODULATOR,    /* decls (names only) */
+	MB_PRE_MODULATOR,  /* decls (names only): one element per pre neuron */
 	MB_REDUCE,       /* name: sum, mean, max */
 } MemberKind;
 
@@ -344,6 +345,15 @@ typedef struct Var {
 	bool held;             /* assigned in reset: held while refractory */
 	bool assigned;         /* assigned by some statement */
 	double unit_factor;    /* VK_UNIT */
+	double init_value;     /* VK_GLOBAL: its initial value (SI), a constant */
+	struct NetRead *nread; /* VK_GLOBAL: a value the network's on tick reads (sum(P.x), Img.index) */
+	/* VK_MODULATOR, per connection: what the network binds it to, a global
+	 * or a variable of a group with one element per post (pre) neuron */
+	bool pre_mod;          /* `pre modulator` */
+	struct Var *bind_global;
+	struct Group *bind_group;
+	struct Var *bind_var;
+	Expr *bind_expr;       /* the binding's value, for dims and messages */
 	/* lets (deriv.c, memoised): every variable read through the let, lets
 	 * included, and whether a random draw is */
 	Vec *deps;
@@ -456,6 +466,19 @@ typedef struct Record {
 	Loc every_loc;
 } Record;
 
+/* What the network's on tick reads of populations, computed once at the
+ * start of its kernel (its statements write only globals, which these do
+ * not read): reductions over the elements of a group, in element order, and
+ * a from_file generator's current row. */
+typedef enum { NR_SUM, NR_MEAN, NR_MAX, NR_ANY, NR_COUNT, NR_INDEX } NetReadOp;
+typedef struct NetRead {
+	NetReadOp op;
+	Group group;           /* the population or slice */
+	struct Var *x;         /* its state or input; NULL: spiked (NR_INDEX: none) */
+	int index;             /* in Network.net_reads: the kernel's local nr_K */
+	Loc loc;
+} NetRead;
+
 typedef struct Network {
 	const char *name;
 	Loc loc;
@@ -470,6 +493,10 @@ typedef struct Network {
 	Vec *pops, *groups, *conns, *records;   /* Pop*, Group*, Conn*, Record* */
 	Map *group_map, *conn_map;   /* name -> Group*, Conn* */
 	const char *source;    /* the model file's path */
+	Vec *globals;          /* Var* (VK_GLOBAL), in declaration order; index = position */
+	Map *global_map;       /* name -> Var* */
+	Vec *on_tick;          /* Stmt*: the network's on tick (assigns globals only) */
+	Vec *net_reads;        /* NetRead*, in order of appearance in on_tick */
 } Network;
 
 typedef struct Unit {
@@ -570,6 +597,8 @@ typedef enum {
 	SL_TRACE,                    /* a connection's pre/post state: one per pre/post neuron */
 	SL_PROP_PRE, SL_PROP_POST,   /* exact: propagators of a connection's traces */
 	SL_PROP_SYN,                 /* exact: propagator of its per-synapse states */
+	SL_GLOBAL,                   /* a network global: one double in model_t */
+	SL_MODULATOR,                /* a synapse's modulator: no storage, reads what it is bound to */
 } SlotKind;
 typedef enum { CK_NONE, CK_SAVE, CK_REBUILT } CkptKind;
 typedef enum { SIDE_OWN, SIDE_PRE, SIDE_POST } Side;
@@ -606,6 +635,7 @@ typedef struct Layout {
 	Slot ***conn_var;        /* [conn][var index] */
 	Slot **pop_internal[SL_PROP_SYN + 1];   /* [kind][pop]: internal slots, NULL if none */
 	Slot **conn_internal[SL_PROP_SYN + 1];  /* [kind][conn] */
+	Slot **global;           /* [global index] */
 	int nrows;
 } Layout;
 
@@ -625,6 +655,7 @@ typedef enum {
 	CN_TMP,                                      /* tmp_I: buffer swap */
 	CN_POP_TYPE, CN_POP_FIELD, CN_CONN_TYPE, CN_CONN_FIELD,   /* pop_P_t  pop_P  conn_C_t  conn_C */
 	CN_KERNEL_POP, CN_KERNEL_CONN,               /* pop_P_<suffix>  conn_C_<suffix> */
+	CN_GLOBAL,                                   /* g_reward: a global's field in model_t */
 	CN_COUNT
 } CName;
 /* The C identifier of category k for the user name `name`; `suffix` is the
@@ -642,6 +673,7 @@ Slot *pop_slot(const Layout *L, const Pop *p, const Var *v);
 Slot *conn_slot(const Layout *L, const Conn *c, const Var *v);
 Slot *pop_internal(const Layout *L, const Pop *p, SlotKind k);    /* NULL if none */
 Slot *conn_internal(const Layout *L, const Conn *c, SlotKind k);
+Slot *global_slot(const Layout *L, const Var *g);
 void layout_dump(FILE *f, const Layout *L);
 
 /* ---------------------------------------------------------------- schedule.c
@@ -658,6 +690,7 @@ typedef enum {
 	KN_GENERATE,         /* a generator's spikes (runtime call) */
 	KN_DELIVER,          /* due spikes of a connection: on pre */
 	KN_ON_POST,          /* this step's postsynaptic spikes of a connection: on post */
+	KN_NET_TICK,         /* the network's on tick (globals), once per step */
 	KN_RESET,            /* reset, refractoriness begins */
 	KN_RECORD,           /* monitors (runtime call) */
 	KN_INPUTS,           /* input buffers move on */

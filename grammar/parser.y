@@ -229,6 +229,7 @@ member:
 	| REFRACTORY expr           { $$ = new_member_expr(@$, MB_REFRACTORY, $2); }
 	| METHOD NAME               { $$ = new_member_name(@$, MB_METHOD, $2, @2); }
 	| MODULATOR names           { $$ = new_member_decls(@$, MB_MODULATOR, $2); }
+	| PRE MODULATOR names       { $$ = new_member_decls(@$, MB_PRE_MODULATOR, $3); }
 	| REDUCE NAME               { $$ = new_member_name(@$, MB_REDUCE, $2, @2); }
 	;
 

@@ -11,8 +11,9 @@
  * unknown name or a wrong dimension in --set, checked against the model's
  * tables before anything runs), 1 for a run-time error in the model's data
  * or in writing the outputs, 128 + signal when SIGINT/SIGTERM stopped the
- * run (the outputs are still finished), else 0.  --input is recognised
- * but not supported yet (exit status 2).
+ * run (the outputs are still finished), else 0.  --input NAME=FILE is
+ * checked here (a global, a .npy of shape [K] or [2, K]: input.c), so a bad
+ * file is a bad command line (exit status 2).
  *
  * --checkpoint FILE saves the whole state when the run ends, also when a
  * signal ended it (at the completed step).  --restore FILE loads one after
@@ -119,22 +120,10 @@ static int opt_set(Cli *c, const char *arg, char *err, size_t errlen)
 
 static int opt_input(Cli *c, const char *arg, char *err, size_t errlen)
 {
-	const char *eq = strchr(arg, '=');
-	if (!eq || eq == arg || !eq[1]) {
-		snprintf(err, errlen, "--input: expected NAME=FILE, got '%s'", arg);
+	if (snn_input_check(c->m, arg, err, errlen) != 0)
 		return -1;
-	}
-	int len = (int)(eq - arg);
-	for (int k = 0; k < c->m->nvars; k++) {
-		const snn_var_desc *v = &c->m->vars[k];
-		if (v->owner_kind == SNN_OWN_GLOBAL && (int)strlen(v->name) == len &&
-		    memcmp(v->name, arg, (size_t)len) == 0) {
-			snprintf(err, errlen, "--input: not supported yet");
-			return -1;
-		}
-	}
-	snprintf(err, errlen, "--input: no global named '%.*s'", len, arg);
-	return -1;
+	c->input[c->opt.ninput++] = arg;
+	return 0;
 }
 
 static int opt_threads(Cli *c, const char *arg, char *err, size_t errlen)
@@ -208,7 +197,7 @@ static const struct {
 	{ "--seed", "N", opt_seed, "random seed (default: the network's)" },
 	{ "--out", "DIR", opt_out, "output directory (default: out)" },
 	{ "--set", "NAME=VALUE", opt_set, "set a param or global before setup, e.g. P.taum=10ms (repeatable)" },
-	{ "--input", "NAME=FILE", opt_input, "drive a global from a .npy file (not supported yet)" },
+	{ "--input", "NAME=FILE", opt_input, "drive a global from a .npy file: one value per step, or [2, K] times and values (repeatable)" },
 	{ "--threads", "N", opt_threads, "threads to use (accepted; runs single-threaded for now)" },
 	{ "--progress", NULL, opt_progress, "show progress on stderr" },
 	{ "--quiet", NULL, opt_quiet, "no summary on stderr" },

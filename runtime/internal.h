@@ -51,7 +51,21 @@ struct snn_priv {
 	/* SIGINT/SIGTERM handlers installed by snn_create */
 	int handlers;
 	struct sigaction old_int, old_term, old_xfsz;
+	/* --input (input.c) */
+	struct snn_input *inputs;
+	int ninputs;
 };
+
+/* input.c: --input NAME=FILE */
+typedef struct snn_input snn_input;
+/* Check NAME=FILE for the command line: a global, a readable .npy of
+ * shape [K] or [2, K], finite values, ascending times.  0, or -1 with the
+ * message. */
+int snn_input_check(const snn_model *m, const char *arg, char *err, size_t errlen);
+/* Load every opt->input (snn_create, after a restore). */
+int snn_inputs_open(snn_sim *sim, const snn_options *opt, char *err, size_t errlen);
+/* Before each step: the inputs' values for sim->step into their globals. */
+void snn_inputs_apply(snn_sim *sim);
 
 /* sim.c */
 char *snn_pool_strdup(snn_sim *sim, const char *s);

@@ -579,6 +579,8 @@ snn_sim *snn_create(const snn_model *m, const snn_options *opt, char *err, size_
 		goto fail;
 	if (opt->restore && restore(sim, opt, err, errlen) != 0)
 		goto fail;
+	if (snn_inputs_open(sim, opt, err, errlen) != 0)
+		goto fail;
 	if (snn_monitors_open(sim, err, errlen) != 0)
 		goto fail;
 	/* still incomplete, now naming this run's files */
@@ -655,6 +657,7 @@ int snn_step(snn_sim *sim)
 	if (sim->priv->nonfinite_pop >= 0)
 		return -1;      /* the state is that of a broken step: stay stopped */
 	sim->t = (double)(sim->step + 1) * sim->dt;
+	snn_inputs_apply(sim);
 	sim->model->step(sim);
 	if (sim->priv->nonfinite_pop >= 0) {
 		report_nonfinite(sim);

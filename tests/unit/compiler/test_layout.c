@@ -447,6 +447,66 @@ START_TEST(test_let_chain_refused)
 }
 END_TEST
 
+static const char *third =
+	"neuron N {\n"
+	"  state v = 0\n"
+	"  spike when v > 1\n"
+	"}\n"
+	"synapse R {\n"
+	"  state w = 0\n"
+	"  modulator m\n"
+	"  pre modulator q\n"
+	"  on pre { w += m * q }\n"
+	"}\n"
+	"network Net {\n"
+	"  global reward = 0, c = 0\n"
+	"  global g : nS = 2 nS\n"
+	"  pop G = poisson(3, rate = 10 Hz)\n"
+	"  pop P = N(4)\n"
+	"  connect G -> P : R(p = 0.5) as syn { m = reward, q = G2.v }\n"
+	"  pop G2 = N(3)\n"
+	"  on tick { c = count(P.spiked) + sum(P[1:3].v) }\n"
+	"  record reward\n"
+	"  run 1 ms\n"
+	"}\n";
+
+/* Globals: model_t fields of owner OWN_NET with a vars[] row and a
+ * checkpoint row; modulators: slots without storage; the network's on tick
+ * after every delivery and before the resets. */
+START_TEST(test_layout_globals)
+{
+	Unit *u = build(third);
+	int globals = 0;
+	Slot *mod = NULL;
+	VEC_EACH(Slot *, s, u->layout->slots) {
+		if (s->kind == SL_GLOBAL) {
+			ck_assert_int_eq(s->owner, OWN_NET);
+			ck_assert(!s->array && s->row >= 0 && s->ckpt == CK_SAVE);
+			ck_assert_str_eq(s->field, c_name(CN_GLOBAL, s->name, NULL));
+			globals++;
+		}
+		if (s->kind == SL_MODULATOR && !strcmp(s->name, "q"))
+			mod = s;
+	}
+	ck_assert_int_eq(globals, 3);
+	ck_assert_ptr_nonnull(mod);
+	ck_assert(!mod->field && mod->row < 0 && mod->ckpt == CK_NONE && mod->count == CNT_PRE);
+	ck_assert_int_eq(u->net->net_reads->n, 2);
+	Vec *k = u->sched->kernels;
+	int tick = -1, deliver = -1, reset = -1;
+	VEC_EACH(Kernel *, kn, k) {
+		if (kn->kind == KN_NET_TICK)
+			tick = kn_i;
+		if (kn->kind == KN_DELIVER)
+			deliver = kn_i;
+		if (kn->kind == KN_RESET)
+			reset = kn_i;
+	}
+	ck_assert(deliver >= 0 && tick > deliver && (reset < 0 || reset > tick));
+	ck_assert_str_eq(((Kernel *)k->items[tick])->fn, "network_tick");
+}
+END_TEST
+
 Suite *suite_layout(void)
 {
 	Suite *s = suite_create("layout");
@@ -460,6 +520,7 @@ Suite *suite_layout(void)
 	tcase_add_test(tc, test_layout_slots);
 	tcase_add_test(tc, test_schedule_order);
 	tcase_add_test(tc, test_layout_traces);
+	tcase_add_test(tc, test_layout_globals);
 	tcase_add_test(tc, test_let_chain_linear);
 	tcase_add_test(tc, test_let_chain_refused);
 	suite_add_tcase(s, tc);

@@ -113,7 +113,7 @@ START_TEST(test_set_and_input_errors)
 	check_usage_error(run_main(-1, "--set", "P.tau", NULL), "--set 'P.tau': expected NAME=VALUE");
 	check_usage_error(run_main(-1, "--input", "zz=x.npy", NULL), "--input: no global named 'zz'");
 	check_usage_error(run_main(-1, "--input", "P.tau=x.npy", NULL), "--input: no global named 'P.tau'");
-	check_usage_error(run_main(-1, "--input", "gain=x.npy", NULL), "--input: not supported yet");
+	check_usage_error(run_main(-1, "--input", "gain=x.npy", NULL), "--input gain: x.npy: cannot open file");
 	check_usage_error(run_main(-1, "--input", "gain", NULL), "--input: expected NAME=FILE, got 'gain'");
 }
 END_TEST

@@ -271,18 +271,19 @@ static Lowered *lower_system(Model *m, Vec *odes, const char *net_method)
 /* ------------------------------------------------------------ synapses */
 
 /* A synapse used by several connections is checked once per connection:
- * report each located complaint once. */
+ * report each located complaint once.  The map lives in this compilation's
+ * arena: lower() starts it afresh. */
+static Map *reported;
+
 static bool first_report(Loc loc, const char *what)
 {
-	static Vec *seen;
-	if (!seen)
-		seen = vec_new();
+	if (!reported)
+		reported = map_new();
 	const char *key = arena_printf("%s:%d:%d:%s", loc.file ? loc.file->path : "", loc.first_line,
 				       loc.first_column, what);
-	VEC_EACH(const char *, k, seen)
-		if (!strcmp(k, key))
-			return false;
-	vec_push(seen, (void *)key);
+	if (map_get(reported, key))
+		return false;
+	map_put(reported, key, (void *)key);
 	return true;
 }
 
@@ -512,6 +513,7 @@ static void lower_synapse(Conn *c, const char *net_method)
 
 bool lower(Unit *u)
 {
+	reported = NULL;
 	int before = error_count();
 	const char *method = u->net && u->net->method ? u->net->method : "euler";
 	if (u->net && u->net->method && strcmp(method, "euler")) {

@@ -43,14 +43,11 @@ void blank(void)
 
 void open_block(const char *fmt, ...)
 {
-	char *s = NULL;
 	va_list ap;
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		die("out of memory");
+	char *s = arena_vprintf(fmt, ap);
 	va_end(ap);
 	ln("%s%s{", s, *s ? " " : "");
-	free(s);
 	PR.indent++;
 }
 
@@ -138,15 +135,11 @@ Locals *locals_new(void)
 
 void local(Locals *l, const char *name, const char *fmt, ...)
 {
-	char *s = NULL;
 	va_list ap;
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		die("out of memory");
+	vec_push(l->texts, arena_vprintf(fmt, ap));
 	va_end(ap);
 	vec_push(l->names, (void *)name);
-	vec_push(l->texts, arena_strdup(s));
-	free(s);
 }
 
 bool mentions(const char *text, const char *name)

@@ -621,44 +621,31 @@ void emit_setup(void)
 
 /* ---------------------------------------------------------------- update */
 
-/* The exact propagators, in double whatever the precision. */
+/* A system's exact propagator from the current params, in double whatever
+ * the precision: A as the lowering gave it, then snn_expm into the owner's
+ * Phi / Psi fields (obj->phi, obj->psi). */
+static void propagator(Ctx *c, const Lowered *L, const char *obj, const Slot *prop)
+{
+	int n = L->n;
+	c->lets = lets_new();
+	for (int k = 0; k < n * n; k++)
+		compute_lets(c, L->A[k]);
+	ln("const double A[%d] = {", n * n);
+	for (int i = 0; i < n; i++) {
+		const char *row = "";
+		for (int j = 0; j < n; j++)
+			row = arena_printf("%s%s%s", row, j ? ", " : "", cx(L->A[i * n + j], c));
+		ln("\t%s,", row);
+	}
+	ln("};");
+	ln("snn_expm(%d, A, sim->dt, %s->%s, %s->%s);", n, obj, prop->field, obj, prop->field_next);
+}
+
 static void propagator_body(const void *arg)
 {
 	const Pop *p = arg;
-	const Lowered *L = p->model->low;
-	int n = L->n;
 	Ctx c = struct_ctx(p, NULL);
-	c.lets = lets_new();
-	for (int k = 0; k < n * n; k++)
-		compute_lets(&c, L->A[k]);
-	ln("const double A[%d] = {", n * n);
-	for (int i = 0; i < n; i++) {
-		const char *row = "";
-		for (int j = 0; j < n; j++)
-			row = arena_printf("%s%s%s", row, j ? ", " : "", cx(L->A[i * n + j], &c));
-		ln("\t%s,", row);
-	}
-	ln("};");
-	ln("snn_expm(%d, A, sim->dt, pp->%s, pp->%s);", n, pop_internal(LAY, p, SL_PROPAGATOR)->field,
-	   pop_internal(LAY, p, SL_PROPAGATOR)->field_next);
-}
-
-static void trace_propagator(const Conn *c, const Lowered *L, const Slot *prop)
-{
-	int n = L->n;
-	Ctx x = struct_ctx(NULL, c);
-	x.lets = lets_new();
-	for (int k = 0; k < n * n; k++)
-		compute_lets(&x, L->A[k]);
-	ln("const double A[%d] = {", n * n);
-	for (int i = 0; i < n; i++) {
-		const char *row = "";
-		for (int j = 0; j < n; j++)
-			row = arena_printf("%s%s%s", row, j ? ", " : "", cx(L->A[i * n + j], &x));
-		ln("\t%s,", row);
-	}
-	ln("};");
-	ln("snn_expm(%d, A, sim->dt, cc->%s, cc->%s);", n, prop->field, prop->field_next);
+	propagator(&c, p->model->low, "pp", pop_internal(LAY, p, SL_PROPAGATOR));
 }
 
 typedef struct PropArg {
@@ -671,7 +658,8 @@ static void trace_propagator_body(const void *arg)
 	const PropArg *a = arg;
 	const Lowered *L = a->kind == SL_PROP_PRE ? a->c->syn->low_pre : a->kind == SL_PROP_POST
 			 ? a->c->syn->low_post : a->c->syn->low_syn;
-	trace_propagator(a->c, L, conn_internal(LAY, a->c, a->kind));
+	Ctx x = struct_ctx(NULL, a->c);
+	propagator(&x, L, "cc", conn_internal(LAY, a->c, a->kind));
 }
 
 static void update_body(const void *arg)

@@ -34,6 +34,7 @@ void arena_reset(void);
 char *arena_strdup(const char *s);
 char *arena_strndup(const char *s, size_t n);
 char *arena_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *arena_vprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 /* A number for messages: %g, or "NaN", "inf", "-inf" (not "-nan"). */
 const char *num_str(double v);
 

@@ -82,18 +82,25 @@ char *arena_strdup(const char *s)
 	return arena_strndup(s, strlen(s));
 }
 
-char *arena_printf(const char *fmt, ...)
+char *arena_vprintf(const char *fmt, va_list ap)
 {
-	va_list ap, aq;
-	va_start(ap, fmt);
+	va_list aq;
 	va_copy(aq, ap);
-	int n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
+	int n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
 	if (n < 0)
 		die("arena_printf: bad format \"%s\"", fmt);
 	char *p = arena_alloc((size_t)n + 1);
-	vsnprintf(p, (size_t)n + 1, fmt, aq);
-	va_end(aq);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	return p;
+}
+
+char *arena_printf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *p = arena_vprintf(fmt, ap);
+	va_end(ap);
 	return p;
 }
 

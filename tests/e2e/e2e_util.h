@@ -100,6 +100,20 @@ static inline void e2e_sim(const char *dir, const char *bin, const char *out, co
 		      args ? args : "", st);
 }
 
+/* Read dir/name (at most n - 1 bytes) into buf, NUL-terminated; returns the
+ * bytes read, 0 (and "") when the file cannot be opened. */
+static inline size_t e2e_read(const char *dir, const char *name, char *buf, size_t n)
+{
+	char path[E2E_PATH];
+	e2e_fmt(path, sizeof path, "%s/%s", dir, name);
+	FILE *f = fopen(path, "r");
+	size_t k = f ? fread(buf, 1, n - 1, f) : 0;
+	buf[k] = '\0';
+	if (f)
+		fclose(f);
+	return k;
+}
+
 /* Load dir/out/file.npy; asserts success. */
 static inline void e2e_load(const char *dir, const char *out, const char *file, snn_npy_array *a)
 {

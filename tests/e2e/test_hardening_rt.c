@@ -32,14 +32,8 @@ static const char *NEURON =
  * the text in msg. */
 static int run_err(const char *dir, char *msg, size_t n, const char *cmd)
 {
-	char path[E2E_PATH];
 	int st = e2e_run(dir, "%s 2> err.txt", cmd);
-	e2e_fmt(path, sizeof path, "%s/err.txt", dir);
-	FILE *f = fopen(path, "r");
-	size_t k = f ? fread(msg, 1, n - 1, f) : 0;
-	msg[k] = '\0';
-	if (f)
-		fclose(f);
+	e2e_read(dir, "err.txt", msg, n);
 	return st;
 }
 
@@ -191,13 +185,8 @@ static void check_all_valid(const char *dir, const char *out)
 
 static int contains(const char *dir, const char *file, const char *what)
 {
-	char path[E2E_PATH], buf[8192];
-	e2e_fmt(path, sizeof path, "%s/%s", dir, file);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return 0;
-	buf[fread(buf, 1, sizeof buf - 1, f)] = '\0';
-	fclose(f);
+	char buf[8192];
+	e2e_read(dir, file, buf, sizeof buf);
 	return strstr(buf, what) != NULL;
 }
 

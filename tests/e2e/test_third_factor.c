@@ -216,13 +216,8 @@ START_TEST(test_input_bad)
 	for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
 		int st = e2e_run(dir, "./g --out o --quiet --input %s 2> err.txt", cases[k].arg);
 		ck_assert_msg(st == 2, "--input %s: exit status %d", cases[k].arg, st);
-		char path[E2E_PATH], buf[1024] = "";
-		e2e_fmt(path, sizeof path, "%s/err.txt", dir);
-		FILE *f = fopen(path, "r");
-		ck_assert(f != NULL);
-		size_t n = fread(buf, 1, sizeof buf - 1, f);
-		fclose(f);
-		buf[n] = 0;
+		char buf[1024];
+		ck_assert(e2e_read(dir, "err.txt", buf, sizeof buf) > 0);
 		ck_assert_msg(strstr(buf, cases[k].msg) != NULL, "--input %s: stderr '%s'", cases[k].arg, buf);
 	}
 	/* nothing ran */

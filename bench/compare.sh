@@ -15,6 +15,7 @@
 # A NEW/OLD above 1 means the new compiler's code is slower.  Exit status 1
 # if a build or a run fails, 2 on a bad command line.
 cd "$(dirname "$0")/.." || exit 2
+. bench/cuba.sh
 [ $# -eq 2 ] || { echo "usage: $0 OLD_SNNC NEW_SNNC" >&2; exit 2; }
 abs() { case $1 in /*) echo "$1" ;; *) echo "$(pwd)/$1" ;; esac; }
 OLD=$(abs "$1")
@@ -32,9 +33,6 @@ trap 'exit 130' INT TERM
 
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.4f", b - a }'; }
-json_get() {
-	sed -n "s/.*\"$2\"[[:space:]]*:[[:space:]]*\([-0-9.eE+]*\).*/\1/p" "$1" | head -n 1
-}
 # median of the numbers on stdin (n/a if none)
 median() {
 	sort -g | awk '{ v[NR] = $1 }
@@ -45,19 +43,6 @@ median() {
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {
 	if (a + 0 > 0 && b + 0 > 0) printf "%.3f", b / a; else printf "n/a" }'; }
 
-# The same variant as bench/run.sh: N neurons, 80% excitatory, p = 80/N.
-cuba_variant() { # N PRECISION > FILE
-	ne=$(( $1 * 8 / 10 ))
-	p=$(awk -v n="$1" 'BEGIN { printf "%.10g", 80 / n }')
-	sed -e "s/CubaLIF(4000)/CubaLIF($1)/" \
-	    -e "s/P\[0:3200\]/P[0:$ne]/" -e "s/P\[3200:4000\]/P[$ne:$1]/" \
-	    -e "s/p = 0\.02/p = $p/g" examples/cuba.snn |
-	if [ "$2" = single ]; then
-		sed 's/^\([[:space:]]*\)dt = 0\.1 ms/&\n\1precision = single/'
-	else
-		cat
-	fi
-}
 
 status=0
 fmt="%7s %-7s %10s %10s %8s\n"

@@ -17,6 +17,7 @@
 #          C++ compilation, run)
 # Rows also go to bench/results/cuba.tsv.
 cd "$(dirname "$0")/.." || exit 1
+. bench/cuba.sh
 SNNC=${1:-${SNNC:-bin/snnc}}
 NS=${NS:-"4000 40000 100000"}
 PRECS=${PRECS:-"double single"}
@@ -28,10 +29,6 @@ RESULTS=bench/results/cuba.tsv
 
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
-# json_get FILE KEY: a number from a flat JSON text, "" when absent
-json_get() {
-	sed -n "s/.*\"$2\"[[:space:]]*:[[:space:]]*\([-0-9.eE+]*\).*/\1/p" "$1" | head -n 1
-}
 
 # ---- Brian2: bench/.venv with the newest brian2, else Debian's python3-brian
 brian_python() {
@@ -52,19 +49,6 @@ brian_python() {
 	/usr/bin/python3 -c 'import brian2' 2>/dev/null && echo /usr/bin/python3
 }
 
-# ---- snnc: examples/cuba.snn scaled to N neurons, 80% excitatory, p = 80/N
-cuba_variant() { # N PRECISION > FILE
-	ne=$(( $1 * 8 / 10 ))
-	p=$(awk -v n="$1" 'BEGIN { printf "%.10g", 80 / n }')
-	sed -e "s/CubaLIF(4000)/CubaLIF($1)/" \
-	    -e "s/P\[0:3200\]/P[0:$ne]/" -e "s/P\[3200:4000\]/P[$ne:$1]/" \
-	    -e "s/p = 0\.02/p = $p/g" examples/cuba.snn |
-	if [ "$2" = single ]; then
-		sed 's/^\([[:space:]]*\)dt = 0\.1 ms/&\n\1precision = single/'
-	else
-		cat
-	fi
-}
 
 # run_snnc N PRECISION: prints "loop total" or "n/a n/a"
 run_snnc() {

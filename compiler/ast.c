@@ -629,3 +629,17 @@ void ast_dump(FILE *f, const Program *p)
 		}
 	}
 }
+
+bool expr_any(const Expr *e, bool (*pred)(const Expr *, void *), void *arg)
+{
+	if (!e)
+		return false;
+	if (pred(e, arg))
+		return true;
+	if (expr_any(e->a, pred, arg) || expr_any(e->b, pred, arg) || expr_any(e->c, pred, arg))
+		return true;
+	VEC_EACH(Expr *, a, e->args)
+		if (expr_any(a, pred, arg))
+			return true;
+	return false;
+}

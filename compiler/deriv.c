@@ -392,18 +392,19 @@ static unsigned epoch;
 
 static void let_deps(Var *let);
 
-/* Pass 1: the deps of every let read by e, before the caller marks its own. */
-static void deps_of_children(const Expr *e)
+static bool draws(const Expr *e)
 {
-	if (!e)
-		return;
+	return e->kind == EX_CALL && e->builtin > FN_NONE && e->builtin < FN_COUNT &&
+	       fn_table[e->builtin].elem == EL_DRAW;
+}
+
+/* Pass 1: the deps of every let read by e, before the caller marks its own. */
+static bool child_deps(const Expr *e, void *arg)
+{
+	(void)arg;
 	if (e->var && is_let(e->var))
 		let_deps(e->var);
-	deps_of_children(e->a);
-	deps_of_children(e->b);
-	deps_of_children(e->c);
-	VEC_EACH(Expr *, a, e->args)
-		deps_of_children(a);
+	return false;
 }
 
 static void add_dep(Var *let, Var *v)
@@ -415,12 +416,10 @@ static void add_dep(Var *let, Var *v)
 }
 
 /* Pass 2: e's variables and its lets' deps into let->deps (marks: epoch). */
-static void gather(Var *let, const Expr *e)
+static bool gather(const Expr *e, void *arg)
 {
-	if (!e)
-		return;
-	if (e->kind == EX_CALL && e->builtin > FN_NONE && e->builtin < FN_COUNT &&
-	    fn_table[e->builtin].elem == EL_DRAW)
+	Var *let = arg;
+	if (draws(e))
 		let->deps_random = true;
 	if (e->var) {
 		add_dep(let, e->var);
@@ -430,11 +429,7 @@ static void gather(Var *let, const Expr *e)
 			let->deps_random = let->deps_random || e->var->deps_random;
 		}
 	}
-	gather(let, e->a);
-	gather(let, e->b);
-	gather(let, e->c);
-	VEC_EACH(Expr *, a, e->args)
-		gather(let, a);
+	return false;
 }
 
 static void let_deps(Var *let)
@@ -442,9 +437,9 @@ static void let_deps(Var *let)
 	if (let->deps)
 		return;
 	let->deps = vec_new();        /* also stops a (rejected) cycle */
-	deps_of_children(let->decl->init);
+	expr_any(let->decl->init, child_deps, NULL);
 	epoch++;
-	gather(let, let->decl->init);
+	expr_any(let->decl->init, gather, let);
 }
 
 static bool let_reads(Var *let, const Var *x)
@@ -464,26 +459,30 @@ Vec *let_dependencies(Var *let)
 
 /* Does any variable read by e (through lets, also those read as pre.X or
  * post.X) satisfy pred? */
+typedef struct VarPred {
+	bool (*pred)(const Var *, const void *);
+	const void *arg;
+} VarPred;
+
+static bool node_var(const Expr *e, void *arg)
+{
+	const VarPred *p = arg;
+	if (!e->var)
+		return false;
+	if (p->pred(e->var, p->arg))
+		return true;
+	if (is_let(e->var)) {
+		let_deps(e->var);
+		VEC_EACH(Var *, v, e->var->deps)
+			if (p->pred(v, p->arg))
+				return true;
+	}
+	return false;
+}
+
 static bool any_var(const Expr *e, bool (*pred)(const Var *, const void *), const void *arg)
 {
-	if (!e)
-		return false;
-	if (e->var) {
-		if (pred(e->var, arg))
-			return true;
-		if (is_let(e->var)) {
-			let_deps(e->var);
-			VEC_EACH(Var *, v, e->var->deps)
-				if (pred(v, arg))
-					return true;
-		}
-	}
-	if (any_var(e->a, pred, arg) || any_var(e->b, pred, arg) || any_var(e->c, pred, arg))
-		return true;
-	VEC_EACH(Expr *, a, e->args)
-		if (any_var(a, pred, arg))
-			return true;
-	return false;
+	return expr_any(e, node_var, &(VarPred){ pred, arg });
 }
 
 static bool is_var(const Var *v, const void *x)
@@ -516,24 +515,21 @@ bool reads_builtin(const Expr *e, Builtin b)
 	return any_var(e, is_builtin, &b);
 }
 
-bool reads_random(const Expr *e)
+static bool node_draws(const Expr *e, void *arg)
 {
-	if (!e)
-		return false;
-	if (e->kind == EX_CALL && e->builtin > FN_NONE && e->builtin < FN_COUNT &&
-	    fn_table[e->builtin].elem == EL_DRAW)
+	(void)arg;
+	if (draws(e))
 		return true;
 	if (e->var && is_let(e->var)) {
 		let_deps(e->var);
-		if (e->var->deps_random)
-			return true;
+		return e->var->deps_random;
 	}
-	if (reads_random(e->a) || reads_random(e->b) || reads_random(e->c))
-		return true;
-	VEC_EACH(Expr *, a, e->args)
-		if (reads_random(a))
-			return true;
 	return false;
+}
+
+bool reads_random(const Expr *e)
+{
+	return expr_any(e, node_draws, NULL);
 }
 
 /* A copy of e with the lets that `expand` selects replaced by their

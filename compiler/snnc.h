@@ -260,6 +260,10 @@ TopDecl *new_topdecl(Loc l, TopKind k, const char *name, Loc name_loc, Vec *memb
  * by later stages are not checked. */
 void ast_check_depth(bool on);
 
+/* Is pred true of some node of e (e itself, then its operands and
+ * arguments, depth first, stopping at the first)?  Every walk over an
+ * expression's nodes goes through this. */
+bool expr_any(const Expr *e, bool (*pred)(const Expr *, void *), void *arg);
 /* Deep copy of an expression (resolution fields copied too). */
 Expr *expr_copy(const Expr *e);
 /* Print an expression in source syntax (fully parenthesised where needed). */

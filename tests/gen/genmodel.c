@@ -45,9 +45,11 @@
  * order; today's resolver wants a name declared before it is used, so the
  * default keeps the order of declaration).
  *
- * Not generated yet (not supported by today's compiler): on post, pre/post
- * state, modulators, globals, the network's on tick, synapse ODEs and on
- * tick, learned delays, sum, grad, batch, reduce, from_file mode = values.
+ * Plasticity (gen_plasticity): pre and post traces with their ODEs, on
+ * post, a bounded per-synapse state; a global set by the network's on tick
+ * from count(P.spiked), recorded.  Not generated yet: modulators, learned
+ * delays, synapse ODEs, reductions other than count, sum, grad, batch,
+ * reduce, from_file mode = values (synapse on tick is not supported yet).
  */
 #include <math.h>
 #include <stdarg.h>
@@ -1174,6 +1176,25 @@ static void print_model(Model *m)
 
 /* A synapse writing the post model's input or state `target`; it reads
  * pre.X only when its pre model is fixed. */
+/* Traces and on post (issue 7): a pre and a post trace decaying with their
+ * own time constants, the post one bumped once per post spike, and a
+ * dimensionless per-synapse state moved by both, bounded.  The pre trace is
+ * not written in on pre (that is an error with per-synapse delays). */
+static void gen_plasticity(Model *m)
+{
+	const char *tr = fresh_name(), *pr = fresh_name();
+	Var *dw = new_var(m, K_STATE, D1);
+	if (!dw)
+		return;
+	add(&m->states, "\tstate %s = %s\n", dw->name, literal(D1, uniform(0, 0.5)));
+	add(&m->odes, "\tpost state %s = 0\n\tpre state %s = %s\n", tr, pr, literal(D1, uniform(0, 1)));
+	add(&m->odes, "\t(%s) d%s/dt = -%s\n", literal(DT, uniform(2e-3, 20e-3)), tr, tr);
+	add(&m->odes, "\t(%s) d%s/dt = -%s\n", literal(DT, uniform(2e-3, 20e-3)), pr, pr);
+	add(&m->body, "\ton post {\n\t\t%s += %s\n\t\t%s = clip(%s + %s * %s - %s * %s, 0, 1)\n\t}\n",
+	    tr, literal(D1, uniform(0.01, 0.5)), dw->name, dw->name, literal(D1, uniform(0, 0.05)),
+	    tr, literal(D1, uniform(0, 0.05)), pr);
+}
+
 static Model *gen_synapse(Model *pre, Model *post, int target, bool need_w)
 {
 	Model *m = calloc(1, sizeof *m);
@@ -1220,6 +1241,8 @@ static Model *gen_synapse(Model *pre, Model *post, int target, bool need_w)
 	for (int j = 0; j < n; j++)
 		statement(&b, &c, &s, 2, 1);
 	add(&m->body, "\ton pre {\n%s\t}\n", b.s);
+	if (chance(50))
+		gen_plasticity(m);
 	return m;
 }
 
@@ -1598,6 +1621,12 @@ int main(int argc, char **argv)
 	if (chance(50))
 		printf("\tprecision = %s\n", chance(50) ? "single" : "double");
 	print_items(text(&net));
+	if (chance(40)) {             /* a global driven by the network's on tick */
+		const char *g = fresh_name();
+		printf("\tglobal %s = 0\n", g);
+		printf("\ton tick {\n\t\t%s = 0.5 * %s + count(%s.spiked)\n\t}\n", g, g, groups[0].name);
+		printf("\trecord %s\n", g);
+	}
 	if (chance(30) && !stem_taken(groups[0].name))
 		printf("\trecord %s.spikes\n", groups[0].name);
 	printf("\trun %s\n}\n", literal(DT, run_time));

@@ -16,9 +16,10 @@ XC=${SNNC_XC_HOME:-$HOME/.cache/snnc-crosscheck}
 # from (shared/seeds/semantics-*.md); the rest is what pip resolved with it.
 # synapticflow 0.0.7 calls torch APIs removed after 1.13 and the notes ran
 # it on torch 1.13.1, whose wheels stop at python 3.10; torch 1.13 was
-# built against numpy 1.x.
+# built against numpy 1.x.  Its __init__ imports matplotlib (plotting),
+# which its wheel does not declare.
 PY_synapticflow=3.10
-PKG_synapticflow="synapticflow==0.0.7 torch==1.13.1 numpy<2"
+PKG_synapticflow="synapticflow==0.0.7 torch==1.13.1 numpy<2 matplotlib"
 MOD_synapticflow=synapticflow
 # spikelearn is NumPy only.  0.1.2 (the version asked for) refactored the
 # rules out of the classes the documentation page names (PlasticSynapse,

@@ -182,7 +182,7 @@ bench: all
 
 # ---- against the seed libraries themselves (issue 7); never part of check/CI:
 # installs PyTorch and JAX in venvs under $SNNC_XC_HOME (docs/CROSSCHECK.md)
-crosscheck: $(BIN)/snnc
+crosscheck: all
 	sh tests/crosscheck/run.sh $(BIN)/snnc
 
 install: all

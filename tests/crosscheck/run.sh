@@ -48,9 +48,29 @@ line() {
 	printf '%s\t-\t%s\t-\t-\t-\t-\t%s\t\n' "$1" "$2" "$3" >>"$rows"
 }
 
-# why FILE: the last non-empty line of a driver's stderr, on one line
+# why FILE: what a driver's stderr says went wrong, on one short line: its
+# last line naming an error (a compiler diagnostic, a python exception),
+# else its last line; a skip's own "skip: " prefix dropped
 why() {
-	awk 'NF { last = $0 } END { gsub(/\t/, " ", last); print last }' "$1"
+	awk '
+		NF { last = $0 }
+		/[Ee]rror|[Ff]ailed/ { err = $0 }
+		END {
+			s = err != "" ? err : last
+			gsub(/[\t ]+/, " ", s); sub(/^ /, "", s); sub(/^skip: /, "", s)
+			if (length(s) > 160) s = substr(s, 1, 157) "..."
+			print s
+		}' "$1"
+}
+
+# notready VENV: why VENV has no READY, from its setup log
+notready() {
+	[ -f "$XC/$1.log" ] || { echo "no $XC/$1.log: setup.sh did not run"; return; }
+	awk -v lf="$XC/$1.log" '
+		/^ERROR:/ && !err { err = $0 }
+		/^WHY:/ { why = substr($0, 6) }
+		END { s = err ? err : why ? why : "see " lf; gsub(/\t/, " ", s); print s }
+	' "$XC/$1.log"
 }
 
 # selftest: the machinery's own check of xc.row (not part of the table)
@@ -75,7 +95,7 @@ for lib in $LIBS; do
 			continue
 		fi
 		if [ ! -f "$XC/$venv/READY" ]; then
-			line "$lib" "$name" "skipped (venv $venv not installed: see $XC/$venv.log)"
+			line "$lib" "$name" "skipped (venv $venv not installed: $(notready "$venv"))"
 			skipped=$((skipped + 1))
 			continue
 		fi
@@ -169,13 +189,16 @@ cat "$TMP/table"
 echo
 echo "crosscheck: $(cat "$TMP/summary")"
 
+# a row that says DIFFER fails the run even if its driver forgot xc.done()
+awk -F '\t' 'NF == 9 && $8 == "DIFFER" { d = 1 } END { exit !d }' "$rows" && failed=1
+
 if [ "$ran" = 0 ]; then
 	if [ "$skipped" = 0 ] && [ "$failed" = 0 ]; then
 		echo "crosscheck: no driver found under $HERE" >&2
 	else
-		echo "crosscheck: nothing could run (no seed library installed): skipped;" \
-		    "$DOC left as it was" >&2
+		echo "crosscheck: no driver could run (every one skipped: see why above)" >&2
 	fi
+	[ -z "$DOC" ] || echo "crosscheck: $DOC left as it was" >&2
 	exit $failed
 fi
 

@@ -39,6 +39,9 @@ PKG_inferno="inferno-ai==0.0.5 torch==2.4.1 einops"
 MOD_inferno=inferno
 
 ALL="synapticflow spikelearn ngclearn inferno"
+# Without a network pip would retry for many minutes: a few tries, then the
+# venv is left without READY and its drivers skip.
+PIPOPT="--timeout ${SNNC_XC_PIP_TIMEOUT:-60} --retries 2"
 
 say() { printf 'setup: %s\n' "$*" >&2; }
 
@@ -76,10 +79,8 @@ install() {
 				return 1
 			}
 		fi
-		"$venv/bin/python" -m pip install --upgrade pip wheel ||
-			echo "(pip upgrade failed; going on with the bundled pip)"
 		# shellcheck disable=SC2086  # the pins are words on purpose
-		"$venv/bin/python" -m pip install $pkgs || {
+		"$venv/bin/python" -m pip install $PIPOPT $pkgs || {
 			echo "WHY: pip install $pkgs failed (see the ERROR lines above)"
 			return 1
 		}
@@ -91,7 +92,7 @@ install() {
 		if [ -n "$alt" ]; then
 			# another version of the library, in its own folder of the venv
 			dir=$venv/${alt%%:*}
-			"$venv/bin/python" -m pip install --no-deps --upgrade \
+			"$venv/bin/python" -m pip install $PIPOPT --no-deps --upgrade \
 			    --target "$dir" "${alt#*:}" &&
 			    PYTHONPATH=$dir "$venv/bin/python" -c "import $mod" || {
 				echo "WHY: ${alt#*:} does not install or import in $dir"

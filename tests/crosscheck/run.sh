@@ -166,11 +166,10 @@ versions() {
 	for v in $LIBS; do
 		if [ -f "$XC/$v/READY" ]; then
 			awk -v v="$v" '
-				$1 == v && !lib { lib = $2; next }
-				$1 == "inferno-ai" && v == "inferno" && !lib { lib = $2; next }
+				($1 == v || $1 == v "-ai") && !lib { lib = $1 " " $2; next }
 				$3 == "(beside," { also = also ", also " $1 " " $2; next }
 				{ with = with (with ? ", " : "") $1 " " $2 }
-				END { printf "- %s %s (%s%s)\n", v, lib, with, also }
+				END { printf "- %s: %s (%s%s)\n", v, lib, with, also }
 			' "$XC/$v/READY"
 		else
 			echo "- $v: not installed"
@@ -210,7 +209,7 @@ if [ -n "$DOC" ]; then
 	fi
 	{
 		echo "Run on $(date -u '+%Y-%m-%d %H:%M UTC') at snnc" \
-		    "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '(no git)'):" \
+		    "$(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '(no git)'):" \
 		    "$(cat "$TMP/summary")."
 		echo
 		versions

@@ -6,8 +6,10 @@
 # The installs are network-bound, so they run in parallel.  A venv gets its
 # READY file (the installed versions, one "package version" a line) only
 # once `import LIBRARY` works in it; a venv without READY makes its drivers
-# skip (status 77).  Idempotent: a READY venv is left alone; a venv that
-# failed is retried (pip keeps what it already installed).
+# skip (status 77).  Idempotent: a READY venv made with the current pins
+# (its PINS file) is left alone; a venv that failed, or whose pins changed,
+# is installed again (pip keeps what it already has).  Two setup.sh at once
+# do not install the same venv together: the second waits (NAME.lock).
 # Exit status: 0 every venv asked for is READY, 1 otherwise (each failure is
 # said on stderr with the reason found in its log).
 XC=${SNNC_XC_HOME:-$HOME/.cache/snnc-crosscheck}
@@ -69,10 +71,15 @@ install() {
 	eval "ver=\$PY_$name pkgs=\$PKG_$name mod=\$MOD_$name"
 	{
 		echo "== $(date -u '+%Y-%m-%d %H:%M:%S') setting up $name: $pkgs"
+		rm -f "$venv/READY" "$venv/PINS"
 		py=$(find_python "$ver") || {
 			echo "WHY: no python$ver on PATH nor under pyenv"
 			return 1
 		}
+		if [ -x "$venv/bin/python" ] && [ "$(pyver "$venv/bin/python")" != "$ver" ]; then
+			echo "(the venv has python $(pyver "$venv/bin/python"), the pins want $ver: made anew)"
+			rm -rf "$venv"
+		fi
 		if [ ! -x "$venv/bin/python" ]; then
 			"$py" -m venv "$venv" || {
 				echo "WHY: $py -m venv $venv failed"
@@ -99,9 +106,50 @@ install() {
 				return 1
 			}
 		fi
+		pins "$name" >"$venv/PINS"
 		versions "$venv" >"$venv/READY.tmp" && mv "$venv/READY.tmp" "$venv/READY"
 		echo "== $(date -u '+%Y-%m-%d %H:%M:%S') $name READY ($(du -sh "$venv" | cut -f1))"
 	} >"$venv.log" 2>&1
+}
+
+# pins NAME: what NAME's venv is made of; a READY venv whose PINS differ
+# (setup.sh changed since) is installed again.
+pins() {
+	eval "echo \"python\$PY_$1 \$PKG_$1 \${ALT_$1-}\""
+}
+
+# ready NAME: NAME's venv is READY with the current pins
+ready() {
+	[ -f "$XC/$1/READY" ] && [ "$(cat "$XC/$1/PINS" 2>/dev/null)" = "$(pins "$1")" ]
+}
+
+pyver() {
+	"$1" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null
+}
+
+# lock NAME: takes NAME's lock (a folder: mkdir is atomic) for this
+# setup.sh, or fails while another live setup.sh holds it; a lock whose
+# holder is gone is taken over.
+lock() {
+	l=$XC/$1.lock
+	mkdir "$l" 2>/dev/null || {
+		h=$(cat "$l/pid" 2>/dev/null)
+		if [ -n "$h" ] && kill -0 "$h" 2>/dev/null; then
+			return 1
+		fi
+		rm -rf "$l"
+		mkdir "$l" 2>/dev/null || return 1
+	}
+	echo $$ >"$l/pid"
+}
+
+# await NAME: waits for the other setup.sh that holds NAME's lock
+await() {
+	h=$(cat "$XC/$1.lock/pid" 2>/dev/null)
+	while [ -d "$XC/$1.lock" ] && [ -n "$h" ] && kill -0 "$h" 2>/dev/null; do
+		sleep 5
+	done
+	ready "$1"
 }
 
 # versions VENV: "package version" of the packages a reader of the table
@@ -135,12 +183,17 @@ mkdir -p "$XC" || exit 1
 
 pids=
 for name in "$@"; do
-	if [ -f "$XC/$name/READY" ]; then
+	if ready "$name"; then
 		say "$name: ready ($XC/$name)"
 		continue
 	fi
-	say "$name: installing in the background (log: $XC/$name.log)"
-	install "$name" &
+	if lock "$name"; then
+		say "$name: installing in the background (log: $XC/$name.log)"
+		{ install "$name"; st=$?; rm -rf "$XC/$name.lock"; exit $st; } &
+	else
+		say "$name: another setup.sh is installing it; waiting for it"
+		await "$name" &
+	fi
 	pids="$pids $name:$!"
 done
 

@@ -15,29 +15,30 @@
 XC=${SNNC_XC_HOME:-$HOME/.cache/snnc-crosscheck}
 
 # The pins.  Each library at the version the seed semantics notes were read
-# from (shared/seeds/semantics-*.md); the rest is what pip resolved with it.
+# from (shared/seeds/semantics-*.md); numpy and the undeclared imports at
+# what pip resolved with it (2026-12), so that a rerun computes the same.
 # synapticflow 0.0.7 calls torch APIs removed after 1.13 and the notes ran
 # it on torch 1.13.1, whose wheels stop at python 3.10; torch 1.13 was
-# built against numpy 1.x.  Its __init__ imports matplotlib (plotting),
+# built against numpy 1.x (numpy<2).  Its __init__ imports matplotlib (plotting),
 # which its wheel does not declare.
 PY_synapticflow=3.10
-PKG_synapticflow="synapticflow==0.0.7 torch==1.13.1 numpy<2 matplotlib"
+PKG_synapticflow="synapticflow==0.0.7 torch==1.13.1 numpy==1.26.4 matplotlib==3.10.9"
 MOD_synapticflow=synapticflow
 # spikelearn is NumPy only.  0.1.2 (the version asked for) refactored the
 # rules out of the classes the documentation page names (PlasticSynapse,
 # ModSTDPSynapse...); 0.1.1 still has them, so it goes beside, importable
 # with sys.path.insert(0, os.path.join(sys.prefix, "spikelearn-0.1.1")).
 PY_spikelearn=3.11
-PKG_spikelearn="spikelearn==0.1.2"
+PKG_spikelearn="spikelearn==0.1.2 numpy==2.4.6"
 MOD_spikelearn=spikelearn
 ALT_spikelearn="spikelearn-0.1.1:spikelearn==0.1.1"
 # ngclearn 3.2.1 / ngcsimlib 3.1.1 / jax 0.10.2 as in semantics-ngclearn.md.
 PY_ngclearn=3.11
-PKG_ngclearn="ngclearn==3.2.1 ngcsimlib==3.1.1 jax==0.10.2 jaxlib==0.10.2"
+PKG_ngclearn="ngclearn==3.2.1 ngcsimlib==3.1.1 jax==0.10.2 jaxlib==0.10.2 numpy==2.4.6"
 MOD_ngclearn=ngclearn
 # inferno-ai 0.0.5 on torch 2.4.1 (the notes' versions); it imports einops.
 PY_inferno=3.11
-PKG_inferno="inferno-ai==0.0.5 torch==2.4.1 einops"
+PKG_inferno="inferno-ai==0.0.5 torch==2.4.1 einops==0.8.2 numpy==2.4.6"
 MOD_inferno=inferno
 
 ALL="synapticflow spikelearn ngclearn inferno"

@@ -25,6 +25,8 @@ import sys, os; sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import xc
 lib = xc.need("ngclearn")
 
+import re
+
 import numpy as np
 from jax import numpy as jnp, random
 from ngclearn import Context, MethodProcess
@@ -93,7 +95,7 @@ def compare(sets, params, tag, first=False):
     for conn, pop, mask in (("fast", "Fast", MASK), ("slow", "Slow", None)):
         pre = raster(rec, pop, 8)
         ours = dense(rec, conn, 8, 2)
-        lib_ = drive(f"tr_{conn}{tag}".replace(" ", "_").replace("=", ""), pre, post,
+        lib_ = drive(re.sub(r"\W", "_", f"tr_{conn}{tag}"), pre, post,
                      ours[0], params, mask)
         ex = f"{EX} {conn}{tag}"
         if first and conn == "fast":

@@ -19,7 +19,8 @@ is one extra call: the library starts from our sample 0).  The first row
 compares unshifted and names that; every other row compares shifted and
 agrees to float32 precision (1e-5 on weights in [0, 1]).
 A second run (mu = 0, tau_w = 0, pretrace_target = 0, through --set) pins
-the other branch of the library's `if mu > 0`.
+the other branch of the library's `if mu > 0`; a third, a_delta = 0,
+VarTrace's other form (the trace snaps to P_scale = 1 at a spike).
 """
 import sys, os; sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import xc
@@ -60,12 +61,12 @@ def dense(rec, conn, n_pre, n_post, var="w"):
     return d
 
 
-def drive(name, pre, post, w0, params, mask):
+def drive(name, pre, post, w0, params, mask, a_delta=1.):
     """The library's weights, traces and outputs after each call."""
     n_pre, n_post = pre.shape[1], post.shape[1]
     with Context(name):
-        tp = VarTrace("tp", n_pre, tau_tr=TAU_TR, a_delta=1.)
-        tq = VarTrace("tq", n_post, tau_tr=TAU_TR, a_delta=1.)
+        tp = VarTrace("tp", n_pre, tau_tr=TAU_TR, a_delta=a_delta)
+        tq = VarTrace("tq", n_post, tau_tr=TAU_TR, a_delta=a_delta)
         syn = TraceSTDPSynapse("syn", (n_pre, n_post), weight_mask=mask,
                                key=random.PRNGKey(0), **params)
         tp.outputs >> syn.preTrace
@@ -88,7 +89,7 @@ def drive(name, pre, post, w0, params, mask):
     return {k: np.array(v) for k, v in got.items()}
 
 
-def compare(sets, params, tag, first=False):
+def compare(sets, params, tag, first=False, a_delta=1.):
     rec = xc.run(xc.example(EX), "--duration", DURATION, sets=sets)
     post = raster(rec, "Out", 2)
     total = np.zeros((STEPS, 2))
@@ -96,7 +97,7 @@ def compare(sets, params, tag, first=False):
         pre = raster(rec, pop, 8)
         ours = dense(rec, conn, 8, 2)
         lib_ = drive(re.sub(r"\W", "_", f"tr_{conn}{tag}"), pre, post,
-                     ours[0], params, mask)
+                     ours[0], params, mask, a_delta)
         ex = f"{EX} {conn}{tag}"
         if first and conn == "fast":
             xc.row("ngclearn", CLS, ex, "w, unshifted", ours, lib_["w"], TOL,
@@ -121,4 +122,6 @@ compare(None, PARAMS, "", first=True)
 flat = dict(PARAMS, mu=0., tau_w=0., pretrace_target=0.)
 compare({f"{c}.{k}": flat[k] for c in ("fast", "slow") for k in ("mu", "tau_w", "pretrace_target")},
         flat, " mu=0 tau_w=0 target=0")
+# VarTrace's other form: a_delta = 0 snaps the trace to P_scale (1) at a spike
+compare({"fast.a_delta": 0, "slow.a_delta": 0}, PARAMS, " a_delta=0", a_delta=0.)
 xc.done()

@@ -239,6 +239,84 @@ START_TEST(test_weight_limits)
 }
 END_TEST
 
+/* ------------------------------------------------ the layer, one-to-one */
+
+enum { L_N = 6, L_K = 300 };
+
+/* spikelearn's SpikingLayer (notes §2.1) fed by x[k][i]: spikes into s,
+ * v into v ([K][N]). */
+static void replay_layer(double tau, const double *x, int *s, double *v)
+{
+	double a = exp(-1 / tau), u[L_N] = { 0 };
+	int prev[L_N] = { 0 };
+	for (int k = 0; k < L_K; k++)
+		for (int i = 0; i < L_N; i++) {
+			u[i] = (1 - prev[i]) * (a * u[i] + (1 - a) * x[k * L_N + i]);
+			prev[i] = s[k * L_N + i] = u[i] >= 1;
+			v[k * L_N + i] = u[i];
+		}
+}
+
+/* OneToOneSynapse (element i to element i, weight 1 + 0.25 i) and an
+ * inhibitory BaseSynapse (all to all, -0.1) onto examples/
+ * spikelearn_onetoone.snn's layer: its spikes and v against the layer
+ * replayed on the recorded input spikes, which reach it one step later. */
+START_TEST(test_one_to_one)
+{
+	char dir[E2E_PATH], *m = malloc(MODEL);
+	int xe[L_K * L_N], xi[L_K * L_N];
+	ck_assert(m != NULL);
+	for (int k = 0; k < L_K; k++)
+		for (int i = 0; i < L_N; i++)
+			xe[k * L_N + i] = bit(21, k, i, 0.6), xi[k * L_N + i] = bit(22, k, i, 0.15);
+	sl_models("spikelearn_onetoone.snn", m, MODEL);
+	cat(m, "network T {\n\tdt = 1 ms\n\tpop In = ");
+	cat_spikes(m, xe, L_K, L_N, 0);
+	cat(m, "\n\tpop Inh = ");
+	cat_spikes(m, xi, L_K, L_N, 0);
+	cat(m, "\n\tpop L = SpikingLayer(%d) { tau = 4 }\n"
+	       "\tconnect In -> L : StaticSynapse(one_to_one, w = 1 + 0.25 * pre.i)\n"
+	       "\tconnect Inh -> L : StaticSynapse(w = 0.1, sign = -1)\n"
+	       "\trecord In.spikes\n\trecord Inh.spikes\n\trecord L.spikes\n\trecord L.v\n"
+	       "\trun %d ms\n}\n", L_N, L_K);
+	e2e_tmpdir(dir, sizeof dir);
+	e2e_build(dir, "o2o", m);
+	e2e_sim(dir, "o2o", "o", NULL);
+	int *se = load_spikes(dir, "o", "In", L_K, L_N), *si = load_spikes(dir, "o", "Inh", L_K, L_N);
+	int *sl = load_spikes(dir, "o", "L", L_K, L_N);
+	static double x[L_K * L_N], v[L_K * L_N], x0[L_K * L_N], v0[L_K * L_N];
+	static int s[L_K * L_N], s0[L_K * L_N];
+	for (int k = 1; k < L_K; k++) {
+		int inh = 0;
+		for (int j = 0; j < L_N; j++)
+			inh += si[(k - 1) * L_N + j];
+		for (int i = 0; i < L_N; i++) {
+			x0[k * L_N + i] = (1 + 0.25 * i) * se[(k - 1) * L_N + i];
+			x[k * L_N + i] = x0[k * L_N + i] - 0.1 * inh;
+		}
+	}
+	replay_layer(4, x, s, v);
+	replay_layer(4, x0, s0, v0);
+	snn_npy_array rv;
+	load(dir, "o", "L.v", &rv);
+	ck_assert_int_eq(rv.count, L_K * L_N);
+	int spikes = 0, inhibited = 0;
+	for (int q = 0; q < L_K * L_N; q++) {
+		ck_assert_msg(sl[q] == s[q], "step %d, neuron %d: spike %d, replay %d", q / L_N, q % L_N, sl[q],
+			      s[q]);
+		ck_assert_msg(fabs(rv.data[q] - v[q]) <= 1e-12, "step %d, neuron %d: v %.17g, replay %.17g",
+			      q / L_N, q % L_N, rv.data[q], v[q]);
+		spikes += s[q], inhibited += s[q] != s0[q];
+	}
+	/* the test shows something: the layer fires, and the inhibition matters */
+	ck_assert_msg(spikes > 50 && inhibited > 5, "%d spikes, %d changed by the inhibition", spikes,
+		      inhibited);
+	snn_npy_free(&rv);
+	free(se), free(si), free(sl), free(m);
+	e2e_cleanup(dir);
+}
+END_TEST
+
 Suite *suite_spikelearn(void)
 {
 	Suite *s = suite_create("spikelearn");
@@ -246,6 +324,7 @@ Suite *suite_spikelearn(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_trace_cap);
 	tcase_add_test(tc, test_weight_limits);
+	tcase_add_test(tc, test_one_to_one);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -654,6 +654,33 @@ START_TEST(test_mstdp_page)
 }
 END_TEST
 
+/* The version that learns, examples/synapticflow_mstdp.snn: both weights
+ * start at 0.9; after 20 s input 0's is near w_max and input 1's near 0,
+ * and the output still fires (for input 0). */
+START_TEST(test_mstdp_learns)
+{
+	static const char *const files[] = { "synapticflow_mstdp.snn", NULL };
+	char dir[E2E_PATH];
+	setup(dir, sizeof dir, files);
+	build_file(dir, "synapticflow_mstdp");
+	e2e_sim(dir, "synapticflow_mstdp", "out", NULL);
+	snn_npy_array w0, w1, t;
+	load(dir, "out", "syn0.w", &w0);
+	load(dir, "out", "syn1.w", &w1);
+	load(dir, "out", "Out.spikes.t", &t);
+	ck_assert_int_eq(w0.count, 200);
+	ck_assert(fabs(w0.data[0] - 0.9) < 0.05 && fabs(w1.data[0] - 0.9) < 0.05);
+	ck_assert_msg(w0.data[199] > 0.95 && w1.data[199] < 0.05, "after 20 s: w0 %g, w1 %g", w0.data[199],
+		      w1.data[199]);
+	long late = 0;
+	for (int64_t k = 0; k < t.count; k++)
+		late += t.data[k] > 18;
+	ck_assert_msg(late > 40, "%ld output spikes in the last 2 s", late);
+	snn_npy_free(&w0), snn_npy_free(&w1), snn_npy_free(&t);
+	e2e_cleanup(dir);
+}
+END_TEST
+
 Suite *suite_synapticflow(void)
 {
 	Suite *s = suite_create("synapticflow");
@@ -664,6 +691,7 @@ Suite *suite_synapticflow(void)
 	tcase_add_test(tc, test_noop);
 	tcase_add_test(tc, test_mstdp_sign);
 	tcase_add_test(tc, test_mstdp_page);
+	tcase_add_test(tc, test_mstdp_learns);
 	suite_add_tcase(s, tc);
 	TCase *st = tcase_create("stdp");
 	tcase_set_timeout(st, 120);

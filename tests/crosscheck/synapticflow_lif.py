@@ -13,11 +13,15 @@ Known differences, each shown to be the only one by a second row:
   than rl/dt for some rl (5 -> 51 steps, 0.5 -> 6, 2.5 -> 26); ours
   freezes round(rl/dt).  Second row: ours with rl set to the library's
   count of frozen steps times dt agrees.
-- float32 potentials (rows at 1e-4 mV, potentials near -55).
+- float32 potentials (rows at 1e-4 mV, potentials near -55).  Second row:
+  the library in float64 agrees to 1e-9 (its refractory counter, now a
+  double, still rounds: the rl of that row is its count of frozen steps).
 """
 import sys, os; sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import xc
 lib = xc.need("synapticflow")
+import contextlib
+
 import numpy as np
 import torch
 
@@ -26,7 +30,24 @@ CASES = [(0.4, 0), (0.6, 0), (1, 0), (3, 0), (50, 0), (50, 1), (3, 2), (0.8, 3),
          (50, 5), (3, 5), (50, 0.5), (50, 2.5)]
 
 
-def theirs(x, rl):
+
+@contextlib.contextmanager
+def float64():
+    """The library in double precision: float64 default tensors (its own
+    float32 constants stay: threshold, rest, reset are exact there)."""
+    old_dtype = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    try:
+        yield
+    finally:
+        torch.set_default_dtype(old_dtype)
+
+def theirs(x, rl, f64=False):
+    with float64() if f64 else contextlib.nullcontext():
+        return run_theirs(x, rl)
+
+
+def run_theirs(x, rl):
     n = lib.LIFPopulation(n=1, refrac_length=rl)
     v, s = [], []
     with torch.no_grad():
@@ -37,11 +58,11 @@ def theirs(x, rl):
     return np.array(v), np.array(s)
 
 
-def frozen_steps(rl):
+def frozen_steps(rl, f64=False):
     """The steps the library holds after a spike: spike every step at x = 50."""
     if rl == 0:
         return 0
-    _, s = theirs(50, rl)
+    _, s = theirs(50, rl, f64)
     k = np.nonzero(s)[0]
     return int(k[1] - k[0] - 1)
 
@@ -60,12 +81,14 @@ def spikes(r, k):
 
 
 def main():
-    fixed = []                            # rl as the library counts it
+    fixed, fixed64 = [], []               # rl as the library counts it
     for x, rl in CASES:
-        f = frozen_steps(rl)
+        f, f64 = frozen_steps(rl), frozen_steps(rl, True)
         fixed.append((x, round(f * 0.1, 10)) if f != round(rl / 0.1) else (x, rl))
+        fixed64.append((x, round(f64 * 0.1, 10)) if f64 != round(rl / 0.1) else (x, rl))
     r = xc.run(model(CASES))
     rf = xc.run(model(fixed))
+    r64 = xc.run(model(fixed64))
     for k, (x, rl) in enumerate(CASES):
         v, s = theirs(x, rl)
         ex = f"x={x:g}, refrac_length={rl:g}"
@@ -81,6 +104,12 @@ def main():
             xc.row("synapticflow", "LIFPopulation", ex, "spikes", spikes(r, k), s, 0)
             xc.row("synapticflow", "LIFPopulation", ex, "v", r[f"P{k}.v"].ravel(), v, 1e-4,
                    note="float32 potentials")
+        v64, s64 = theirs(x, rl, True)
+        q = f" (ours with rl={fixed64[k][1]:g} ms)" if fixed64[k] != (x, rl) else ""
+        xc.row("synapticflow", "LIFPopulation", ex, "v, the library in float64" + q,
+               r64[f"P{k}.v"].ravel(), v64, 1e-9)
+        xc.row("synapticflow", "LIFPopulation", ex, "spikes, the library in float64" + q,
+               spikes(r64, k), s64, 0)
     xc.done()
 
 

@@ -14,18 +14,36 @@ Known differences, each shown to be the only one by a second row:
   so with lr[1] != 0 the LTD term is dropped.  Second row: ours with
   lr_ltd = 0 agrees; and the library with lr = [a, 0] (pure LTD, no bug)
   agrees with ours with lr_ltp = 0.
-- float32: the library computes in float32 (rows at 2e-5; the variant
-  with `precision = single` on our side shows the float32 share).
+- float32: the library computes in float32 (rows at 2e-5).  Second row:
+  the library in float64 (float64() below) agrees to 1e-6; so does ours
+  with `precision = single`.
 """
 import sys, os; sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import xc
 lib = xc.need("synapticflow")
+import contextlib
+
 import numpy as np
 import torch
 
 STEPS, NPRE, NPOST = 2000, 3, 2
 F32 = 2e-5          # float32 weights of order 1 after 2000 steps
 
+
+
+@contextlib.contextmanager
+def float64():
+    """The library in double precision: float64 default tensors, and
+    Tensor.float() (which its rules call on the spikes) giving doubles.
+    Its own float32 constants stay (lr, threshold...: exact or 1e-8)."""
+    old_dtype, old_float = torch.get_default_dtype(), torch.Tensor.float
+    torch.set_default_dtype(torch.float64)
+    torch.Tensor.float = lambda self, *a, **k: self.double()
+    try:
+        yield
+    finally:
+        torch.Tensor.float = old_float
+        torch.set_default_dtype(old_dtype)
 
 class Replayed(lib.LIFPopulation):
     """A LIFPopulation whose spikes are given; traces as the library's."""
@@ -50,10 +68,15 @@ def trains(seed):
     return pre, post
 
 
-def theirs(pre, post, w0, lr, wd, soft, additive):
+def theirs(pre, post, w0, lr, wd, soft, additive, f64=False):
+    with float64() if f64 else contextlib.nullcontext():
+        return run_theirs(pre, post, w0, lr, wd, soft, additive)
+
+
+def run_theirs(pre, post, w0, lr, wd, soft, additive):
     n1 = Replayed(pre, additive_spike_trace=additive)
     n2 = Replayed(post, additive_spike_trace=additive)
-    c = lib.Connection(pre=n1, post=n2, w=torch.tensor(w0, dtype=torch.float32))
+    c = lib.Connection(pre=n1, post=n2, w=torch.tensor(w0, dtype=torch.get_default_dtype()))
     rule = lib.STDP(connection=c, lr=lr, weight_decay=wd, boundary="soft" if soft else "hard")
     out = []
     with torch.no_grad():
@@ -108,13 +131,17 @@ def main():
                 xc.row("synapticflow", "STDP", ex, "w, lr=[0.02, 0] (LTD alone)",
                        ours(pre, post, w0, ltd, wd, soft, additive),
                        theirs(pre, post, w0, ltd, wd, soft, additive), F32)
-    # float32: the same comparison with ours in single precision
+    # float32: the same comparison against the library in float64, and with
+    # ours in single precision
+    ex = "hard, wd=0.001, nearest"
     th = theirs(pre, post, w0, lr, 1e-3, False, False)
-    for single in (False, True):
-        xc.row("synapticflow", "STDP", "hard, wd=0.001, nearest",
-               f"w, ours with lr_ltd=0{', single precision' if single else ''}",
-               ours(pre, post, w0, [0, lr[1]], 1e-3, False, False, single), th, 1e-6,
-               note="float32 (the library's precision)")
+    o = ours(pre, post, w0, [0, lr[1]], 1e-3, False, False)
+    xc.row("synapticflow", "STDP", ex, "w, ours with lr_ltd=0", o, th, 1e-6,
+           note="float32 (the library's precision)")
+    xc.row("synapticflow", "STDP", ex, "w, ours with lr_ltd=0, the library in float64",
+           o, theirs(pre, post, w0, lr, 1e-3, False, False, f64=True), 1e-6)
+    xc.row("synapticflow", "STDP", ex, "w, ours with lr_ltd=0, single precision",
+           ours(pre, post, w0, [0, lr[1]], 1e-3, False, False, single=True), th, 1e-6)
     xc.done()
 
 

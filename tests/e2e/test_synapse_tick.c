@@ -333,6 +333,82 @@ START_TEST(test_modulators)
 }
 END_TEST
 
+/* ------------------------------------- three factors, clock-driven */
+
+/* The typical three-factor rule: an eligibility e with its own ODE that
+ * reads the modulator, and on tick { w += lr * m * e }.  `syn` binds m to
+ * M.r (one element per post neuron, set by M's on tick in phase 2: the ODE
+ * in phase 1 of step n reads last step's value, the rule this step's),
+ * `glob` to a global the network's on tick counts up (n in step n). */
+static const char *elig_model =
+	"neuron Q {\n"
+	"	state r = 0\n"
+	"	on tick { r = 1 + i + t / (1 ms) }\n"
+	"}\n"
+	"synapse Elig {\n"
+	"	param lr = 0.5, tau_e = 2 ms\n"
+	"	state w = 0, e = 1\n"
+	"	modulator m\n"
+	"	de/dt = -e / tau_e + m / (10 ms)\n"
+	"	on tick { w += lr * m * e }\n"
+	"	method euler\n"
+	"}\n"
+	"network E {\n"
+	"	dt = 0.1 ms\n"
+	"	global g = 0\n"
+	"	pop A = Q(2)\n"
+	"	pop B = Q(3)\n"
+	"	pop M = Q(3)\n"
+	"	connect A -> B : Elig(all_to_all) as syn { m = M.r }\n"
+	"	connect A -> B : Elig(all_to_all) as glob { m = g }\n"
+	"	on tick { g = g + 1 }\n"
+	"	record M.r\n"
+	"	record syn.w\n"
+	"	record syn.e\n"
+	"	record glob.w\n"
+	"	record glob.e\n"
+	"	run 2 ms\n"
+	"}\n";
+
+START_TEST(test_eligibility)
+{
+	char dir[E2E_PATH];
+	e2e_tmpdir(dir, sizeof dir);
+	e2e_build(dir, "e", elig_model);
+	e2e_sim(dir, "e", "o", NULL);
+	snn_npy_array r, w, e, gw, ge, post;
+	load_out(dir, "M.r", &r);
+	load_out(dir, "syn.w", &w);
+	load_out(dir, "syn.e", &e);
+	load_out(dir, "glob.w", &gw);
+	load_out(dir, "glob.e", &ge);
+	load_out(dir, "syn.post", &post);
+	const int S = 20, NS = 6, NM = 3;
+	const double lr = 0.5, tau = 2 * MS;
+	ck_assert_int_eq(w.count, S * NS);
+	for (int s = 0; s < NS; s++) {
+		int j = (int)post.data[s];
+		double es = 1, ws = 0, eg = 1, wg = 0;
+		for (int n = 0; n < S; n++) {
+			double m_ode = n ? r.data[(n - 1) * NM + j] : 0, m_tick = r.data[n * NM + j];
+			es += DT * (-es / tau + m_ode / (10 * MS));
+			ws += lr * m_tick * es;
+			eg += DT * (-eg / tau + n / (10 * MS));
+			wg += lr * n * eg;
+			ck_assert_msg(close_to(e.data[n * NS + s], es, 1e-12) &&
+				      close_to(w.data[n * NS + s], ws, 1e-12), "syn %d step %d: e %.17g w %.17g, "
+				      "want %.17g %.17g", s, n, e.data[n * NS + s], w.data[n * NS + s], es, ws);
+			ck_assert_msg(close_to(ge.data[n * NS + s], eg, 1e-12) &&
+				      close_to(gw.data[n * NS + s], wg, 1e-12), "glob %d step %d: e %.17g w %.17g, "
+				      "want %.17g %.17g", s, n, ge.data[n * NS + s], gw.data[n * NS + s], eg, wg);
+		}
+	}
+	snn_npy_free(&r), snn_npy_free(&w), snn_npy_free(&e), snn_npy_free(&gw), snn_npy_free(&ge);
+	snn_npy_free(&post);
+	e2e_cleanup(dir);
+}
+END_TEST
+
 /* ---------------------------------------------- refractoriness, timing */
 
 /* post.v += c from two synapses per post neuron: the threshold (phase 3)
@@ -531,6 +607,7 @@ Suite *suite_synapse_tick(void)
 	tcase_add_test(tc, test_once_per_neuron);
 	tcase_add_test(tc, test_graded);
 	tcase_add_test(tc, test_modulators);
+	tcase_add_test(tc, test_eligibility);
 	tcase_add_test(tc, test_refractory_drops);
 	tcase_add_test(tc, test_spiked_last_step);
 	tcase_add_test(tc, test_delay_clipped);

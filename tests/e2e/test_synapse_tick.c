@@ -598,6 +598,72 @@ START_TEST(test_delay_clipped)
 }
 END_TEST
 
+/* ------------------------------------------------- the generated loops */
+
+/* Which row loops say their iterations are independent (SNN_INDEPENDENT:
+ * clang's assume_safety): one that writes only its synapse, one that adds
+ * to a post input (distinct post neurons per row, a buffer nobody reads
+ * this step); not one that writes a post state, which the same loop may
+ * read (here as pre.v: the connection is recurrent). */
+static const char *loops_model =
+	"neuron N {\n"
+	"	input I\n"
+	"	state v = 0\n"
+	"	dv/dt = (-v + I) / (10 ms)\n"
+	"}\n"
+	"synapse Three {\n"
+	"	state w = 0.5\n"
+	"	pre state x = 0\n"
+	"	post state y = 0\n"
+	"	on tick {\n"
+	"		w += 0.01 * (x * y - w)\n"
+	"		x *= 0.9\n"
+	"		post.I += w * pre.v\n"
+	"		x *= 0.9\n"
+	"		post.v += 0.001 * w * pre.v\n"
+	"	}\n"
+	"}\n"
+	"network L {\n"
+	"	dt = 0.1 ms\n"
+	"	pop P = N(4)\n"
+	"	connect P -> P : Three(all_to_all) as syn\n"
+	"	run 1 ms\n"
+	"}\n";
+
+START_TEST(test_independent_loops)
+{
+	char dir[E2E_PATH], c[1 << 16];
+	e2e_tmpdir(dir, sizeof dir);
+	e2e_write(dir, "l.snn", loops_model);
+	ck_assert_int_eq(e2e_run(dir, "'%s' build l.snn -o l --emit-c c", e2e_snnc()), 0);
+	ck_assert(e2e_read(dir, "c/model.c", c, sizeof c) > 0);
+	const char *k = strstr(c, "static void conn_syn_tick(");
+	ck_assert_ptr_nonnull(k);
+	/* the three row loops, in textual order, and what precedes each */
+	const char *head = "for (int64_t s = row[pre], end = row[pre + 1]; s < end; s++)";
+	const char *at = k;
+	bool marked[3];
+	for (int n = 0; n < 3; n++) {
+		const char *l = strstr(at, head);
+		ck_assert_msg(l != NULL, "row loop %d not found", n);
+		const char *prev = l;              /* the line before the loop */
+		while (prev > at && prev[-1] != '\n')
+			prev--;
+		const char *p0 = prev - 1;
+		while (p0 > at && p0[-1] != '\n')
+			p0--;
+		marked[n] = !strncmp(p0 + strspn(p0, "\t"), "SNN_INDEPENDENT", 15);
+		at = l + strlen(head);
+	}
+	ck_assert_msg(marked[0] && marked[1] && !marked[2], "marks: %d %d %d", marked[0], marked[1],
+		      marked[2]);
+	ck_assert_ptr_null(strstr(at, head));   /* no fourth row loop */
+	/* and it runs */
+	e2e_sim(dir, "l", "o", NULL);
+	e2e_cleanup(dir);
+}
+END_TEST
+
 Suite *suite_synapse_tick(void)
 {
 	Suite *s = suite_create("synapse_tick");
@@ -611,6 +677,7 @@ Suite *suite_synapse_tick(void)
 	tcase_add_test(tc, test_refractory_drops);
 	tcase_add_test(tc, test_spiked_last_step);
 	tcase_add_test(tc, test_delay_clipped);
+	tcase_add_test(tc, test_independent_loops);
 	suite_add_tcase(s, tc);
 	return s;
 }

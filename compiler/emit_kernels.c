@@ -856,15 +856,19 @@ static Vec *tick_runs(Vec *body, Vec *kinds)
 	return runs;
 }
 
-/* Does a run add to or assign the post neuron (a scatter: synapses of one
- * row may share a post neuron, so the loop must stay scalar)? */
-static bool writes_post_neuron(Vec *stmts)
+/* Does a run assign a state of the post neuron?  The synapses of one row
+ * have distinct post neurons, so a scatter into an input (its next
+ * buffer, which nothing reads during the step) leaves the iterations
+ * independent; a post state may also be read in the same loop — as pre.X
+ * of a recurrent connection, or through a modulator bound to that
+ * population — so its loop keeps its order. */
+static bool writes_post_state(Vec *stmts)
 {
 	VEC_EACH(Stmt *, st, stmts) {
 		if (st->kind == ST_IF) {
-			if (writes_post_neuron(st->then_) || writes_post_neuron(st->else_))
+			if (writes_post_state(st->then_) || writes_post_state(st->else_))
 				return true;
-		} else if (st->target->kind == EX_MEMBER) {
+		} else if (st->target->kind == EX_MEMBER && st->target->var->kind != VK_INPUT) {
 			return true;
 		}
 	}
@@ -896,8 +900,9 @@ static void run_with_elem(const Seg *g, const char *elem)
 
 /* One presynaptic neuron: its pre-state runs, and for each per-synapse run
  * a loop over its CSR row.  The row is contiguous and every per-synapse
- * array is restrict, so a run that writes only per-synapse state is a
- * plain loop the C compiler vectorises (post.X reads are gathers). */
+ * array is restrict, so a run that writes only per-synapse state and post
+ * inputs is a plain loop the C compiler vectorises (post.X and post
+ * traces are gathers, post.I += a scatter). */
 static void tick_pre_body(const void *arg)
 {
 	const Sweep *w = arg;
@@ -907,7 +912,7 @@ static void tick_pre_body(const void *arg)
 			run_with_elem(&g, "pre");
 			continue;
 		}
-		if (!writes_post_neuron(g.stmts))
+		if (!writes_post_state(g.stmts))
 			ln("SNN_INDEPENDENT");
 		loop("for (int64_t s = row[pre], end = row[pre + 1]; s < end; s++)", row_locals(),
 		     seg_stmts, &g);
@@ -949,10 +954,11 @@ static void syn_tick_body(const void *arg)
 	}
 }
 
-/* A loop over a CSR row whose iterations write only their own synapse has
- * no dependence between iterations, but clang cannot see it: restrict on
- * locals is not kept, and a gather (post.X, a post trace) has no bounds
- * for a run-time overlap check.  So say it (assume_safety, GCC's ivdep). */
+/* A loop over a CSR row whose iterations write only their own synapse (and
+ * the next buffer of their post neuron's input) has no dependence between
+ * iterations, but clang cannot see it: restrict on locals is not kept,
+ * and a gather or scatter (post.X, a post trace) has no bounds for a
+ * run-time overlap check.  So say it (assume_safety, GCC's ivdep). */
 static void independent_macro(void)
 {
 	ln("#ifndef SNN_INDEPENDENT");

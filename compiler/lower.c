@@ -163,7 +163,10 @@ static bool forcing_ok(const Expr *e)
 
 static bool per_element(const Expr *e)
 {
-	if (depends_on_kind(e, VK_STATE) || depends_on_kind(e, VK_INPUT))
+	/* a modulator changes during the run (and a bound population's
+	 * element per neuron): like an input, held over the step */
+	if (depends_on_kind(e, VK_STATE) || depends_on_kind(e, VK_INPUT) ||
+	    depends_on_kind(e, VK_MODULATOR))
 		return true;
 	for (int b = BI_NONE + 1; b < BI_COUNT; b++)
 		if (bi_table[b].per_element && reads_builtin(e, (Builtin)b))
@@ -201,8 +204,10 @@ static void lower_exact(Model *m, Lowered *L)
 			if (per_element(a)) {
 				if (n > 1) {
 					error_at(L->ode[i]->loc, "exact: the coefficient of '%s' in the ODE "
-						 "of '%s' varies per element; with several ODEs this is not "
-						 "supported yet", L->x[j]->name, L->x[i]->name);
+						 "of '%s' varies %s; with several ODEs this is not "
+						 "supported yet", L->x[j]->name, L->x[i]->name,
+						 depends_on_kind(a, VK_MODULATOR) ? "during the run (it reads "
+						 "a modulator)" : "per element");
 					return;
 				}
 				L->a_per_element = true;

@@ -25,6 +25,7 @@
 #ifndef SNN_RT_H
 #define SNN_RT_H
 
+#include <math.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -285,6 +286,16 @@ typedef struct snn_var_desc {
 	/* SNN_VC_*: what an array of a connection is counted over */
 	int count;
 } snn_var_desc;
+
+/* A lazy trace (DESIGN.md "Lazy traces"): its value x[i] is that of step
+ * stamp[i]; the clock-driven value after `now` steps is
+ * x[i] * snn_decay(decay, now - stamp[i]).  snn_get, snn_set and monitors
+ * go through it. */
+typedef struct {
+	int var;                /* index into snn_model.vars */
+	size_t stamp;           /* offset of the int64_t *stamp field in the state struct */
+	size_t decay;           /* offset of the double one-step factor */
+} snn_lazy_desc;
 enum {
 	SNN_VC_OWNER,           /* the owner's elements: a population's n, a connection's nsyn */
 	SNN_VC_PRE, SNN_VC_POST,  /* a connection's pre/post state: its pre/post population's n */
@@ -344,6 +355,7 @@ typedef struct snn_model {
 	/* one step: phases 1-5, then snn_record(sim), then inputs move on */
 	void (*step)(snn_sim *sim);
 	int nbufs; const snn_buf_desc *bufs;    /* what a checkpoint holds */
+	int nlazy; const snn_lazy_desc *lazy;   /* lazy traces (none: 0, NULL) */
 } snn_model;
 
 typedef struct {
@@ -456,6 +468,16 @@ int snn_main(int argc, char **argv, const snn_model *m);
  * Phase 6: every monitor whose period divides (step + 1) samples now; spike
  * monitors append this step's spikes.  Called by the model's step. */
 void snn_record(snn_sim *sim);
+
+/* A lazy trace's decay over n steps whose one-step factor is g: the
+ * generated event code (x *= (real)snn_decay(g, n)) and the runtime's
+ * reads of it (snn_get, monitors) compute it by this one formula.  pow of
+ * the rounded one-step factor is the clock-driven product of n steps to
+ * the rounding of those n multiplications. */
+static inline double snn_decay(double g, int64_t n)
+{
+	return pow(g, (double)n);
+}
 
 /* Pointer to the array of variable `var` (arrays only). */
 static inline void *snn_var_array(const snn_sim *sim, const snn_var_desc *v)

@@ -28,7 +28,7 @@ static void lazy_locals(Locals *l, const Slot *s, const char *obj, const char *r
 {
 	const char *st = s->stamp->local[SIDE_OWN], *dk = s->decay->local[SIDE_OWN];
 	local(l, st, "int64_t *%s%s = %s->%s;", r, st, obj, s->stamp->field);
-	local(l, dk, "const double %s = %s->%s;", dk, obj, s->decay->field);
+	local(l, dk, "const double *%s = %s->%s;", dk, obj, s->decay->field);
 }
 
 static const char *obj_side[] = { [SIDE_OWN] = "", [SIDE_PRE] = "_pre", [SIDE_POST] = "_post" };

@@ -98,6 +98,9 @@ static void field_decl(const Slot *s)
 	case SL_DELAY:
 		ln("%s%s%s%s;   /* steps%s */", s->ctype, sp, star, s->field, s->array ? ", per synapse" : "");
 		return;
+	case SL_DECAY:
+		ln("double %s[2];   /* lazy %s: the factor over one step, its log */", s->field, s->var->name);
+		return;
 	default:
 		ln("%s%s%s%s;", s->ctype, sp, star, s->field);
 		return;
@@ -690,19 +693,29 @@ static void decay_body(const void *arg)
 	   a->x->name, a->x->name, a->x->name, scheme_names[a->x->lazy_scheme]);
 	if (a->x->lazy_scheme != SCH_EXACT)
 		ln("const double h = A * sim->dt;");
+	/* explicit schemes: g - 1 is a polynomial p in h, log g = log1p(p)
+	 * exactly enough; exponential ones: the factor as the kernel rounds it */
+	const char *poly = NULL;
 	switch ((Scheme)a->x->lazy_scheme) {
-	case SCH_EULER: ln("double g = 1 + h;"); break;
-	case SCH_RK2: ln("double g = 1 + h + h * h / 2;"); break;
-	case SCH_RK4: ln("double g = 1 + h + h * h / 2 + h * h * h / 6 + h * h * h * h / 24;"); break;
-	case SCH_EXPEULER: ln("double g = exp(h);"); break;
+	case SCH_EULER: poly = "h"; break;
+	case SCH_RK2: poly = "h + h * h / 2"; break;
+	case SCH_RK4: poly = "h + h * h / 2 + h * h * h / 6 + h * h * h * h / 24"; break;
+	case SCH_EXPEULER:
+		ln("const double g = (real)exp(h);   /* the factor the clock-driven kernel uses */");
+		break;
 	case SCH_EXACT:
-		ln("double g, Psi_0_0;");
-		ln("snn_expm(1, &A, sim->dt, &g, &Psi_0_0);");
+		ln("double Phi_0_0, Psi_0_0;");
+		ln("snn_expm(1, &A, sim->dt, &Phi_0_0, &Psi_0_0);");
+		ln("const double g = (real)Phi_0_0;   /* the factor the clock-driven kernel uses */");
 		break;
 	}
-	if (PR.single)
-		ln("g = (double)(real)g;   /* the factor the clock-driven kernel uses */");
-	open_block("if (g != cc->%s)", dk);
+	if (poly) {
+		ln("const double p = %s;", poly);
+		ln("const double g = 1 + p, lg = g > 0 ? log1p(p) : 0;   /* g <= 0: snn_decay uses pow */");
+	} else {
+		ln("const double lg = log(g);");
+	}
+	open_block("if (g != cc->%s[0] || lg != cc->%s[1])", dk, dk);
 	ln("const int64_t now = sim->step;");
 	open_block("for (int32_t i = 0; i < sim->pops[%d].n; i++)",
 		   (a->x->kind == VK_PRE_STATE ? a->c->pre.pop : a->c->post.pop)->index);
@@ -711,7 +724,8 @@ static void decay_body(const void *arg)
 	ln("cc->%s[i] = now;", st);
 	close_block();
 	close_block();
-	ln("cc->%s = g;", dk);
+	ln("cc->%s[0] = g;", dk);
+	ln("cc->%s[1] = lg;", dk);
 	close_block();
 }
 

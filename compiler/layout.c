@@ -90,7 +90,7 @@ const char *const c_fixed_names[] = {
 	"row", "csr", "nsyn", "due", "nd", "end", "step", "seed", "t", "t0", "dt", "sqrtdt",
 	"refr", "refstep", "refstep_pre", "refstep_post", "refu", "refu_pre", "refu_post",
 	"fire", "rt", "prepop", "postpop", "spec", "err", "errlen", "sim", "sim_", "i0", "i1",
-	"out", "times", "index", "maxd", "sec", "nonfinite", "which", "A", "Phi_0_0", "Psi_0_0", "tmp", "now", "g", "h",
+	"out", "times", "index", "maxd", "sec", "nonfinite", "which", "A", "Phi_0_0", "Psi_0_0", "tmp", "now", "g", "h", "lg",
 	/* fields */
 	"ref_until", "ref_base", "Phi", "Psi", "gen", "delay", "q",
 	"Phi_pre", "Psi_pre", "Phi_post", "Psi_post", "Phi_syn", "Psi_syn",
@@ -198,7 +198,7 @@ static void lazy_slots(Slot *trace, Var *v, int owner, Conn *c)
 	s->var = v;
 	s->conn = c;
 	s = trace->decay = new_slot(SL_DECAY, arena_printf("%s.decay", v->name), OWN_CONN, owner);
-	scalar_of(s, "double", c_name(CN_DECAY, v->name, NULL));
+	scalar_of(s, "double[2]", c_name(CN_DECAY, v->name, NULL));   /* factor, its log */
 	s->local[SIDE_OWN] = s->field;
 	saved(s, CK_SAVE, "SNN_BUF_ONE");
 	s->var = v;

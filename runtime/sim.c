@@ -201,11 +201,11 @@ double snn_lazy_get(const snn_sim *sim, const snn_lazy_desc *z, int64_t i, int64
 	const snn_var_desc *v = &sim->model->vars[z->var];
 	const void *a = snn_var_data(sim, v);
 	const int64_t *st = *(int64_t *const *)((const char *)sim->state + z->stamp);
-	double g = *(const double *)((const char *)sim->state + z->decay);
+	const double *f = (const double *)((const char *)sim->state + z->decay);
 	if (st[i] == now)
 		return snn_load(a, v->type, i);
-	/* as the generated code brings it up to date: x *= (real)snn_decay(g, n) */
-	double d = snn_decay(g, now - st[i]);
+	/* as the generated code brings it up to date: x *= (real)snn_decay(f, n) */
+	double d = snn_decay(f, now - st[i]);
 	if (v->type == SNN_T_F32)
 		return (float)(((const float *)a)[i] * (float)d);
 	return ((const double *)a)[i] * d;

@@ -294,7 +294,7 @@ typedef struct snn_var_desc {
 typedef struct {
 	int var;                /* index into snn_model.vars */
 	size_t stamp;           /* offset of the int64_t *stamp field in the state struct */
-	size_t decay;           /* offset of the double one-step factor */
+	size_t decay;           /* offset of its double[2]: the one-step factor, its log */
 } snn_lazy_desc;
 enum {
 	SNN_VC_OWNER,           /* the owner's elements: a population's n, a connection's nsyn */
@@ -469,14 +469,16 @@ int snn_main(int argc, char **argv, const snn_model *m);
  * monitors append this step's spikes.  Called by the model's step. */
 void snn_record(snn_sim *sim);
 
-/* A lazy trace's decay over n steps whose one-step factor is g: the
- * generated event code (x *= (real)snn_decay(g, n)) and the runtime's
- * reads of it (snn_get, monitors) compute it by this one formula.  pow of
- * the rounded one-step factor is the clock-driven product of n steps to
- * the rounding of those n multiplications. */
-static inline double snn_decay(double g, int64_t n)
+/* A lazy trace's decay over n steps: f[0] is the clock-driven scheme's
+ * factor over one step, f[1] its logarithm computed without rounding the
+ * factor first (log1p of the polynomial of an explicit scheme: 1 + h
+ * rounded would be off by up to 1e-16 per step, 1e-10 after 1e6 steps).
+ * The generated event code (x *= (real)snn_decay(f, n)) and the runtime's
+ * reads of it (snn_get, monitors) use this one formula; a factor that is
+ * not positive (an explicit scheme with dt >= tau) is raised to the power. */
+static inline double snn_decay(const double *f, int64_t n)
 {
-	return pow(g, (double)n);
+	return f[0] > 0 ? exp((double)n * f[1]) : pow(f[0], (double)n);
 }
 
 /* Pointer to the array of variable `var` (arrays only). */

@@ -99,7 +99,8 @@ static void field_decl(const Slot *s)
 		ln("%s%s%s%s;   /* steps%s */", s->ctype, sp, star, s->field, s->array ? ", per synapse" : "");
 		return;
 	case SL_DECAY:
-		ln("double %s[2];   /* lazy %s: the factor over one step, its log */", s->field, s->var->name);
+		ln("double %s[2 + SNN_DECAY_TABLE];   /* lazy %s: the factor over one step, its log, "
+		   "powers */", s->field, s->var->name);
 		return;
 	default:
 		ln("%s%s%s%s;", s->ctype, sp, star, s->field);
@@ -724,8 +725,7 @@ static void decay_body(const void *arg)
 	ln("cc->%s[i] = now;", st);
 	close_block();
 	close_block();
-	ln("cc->%s[0] = g;", dk);
-	ln("cc->%s[1] = lg;", dk);
+	ln("snn_decay_table(cc->%s, g, lg);", dk);
 	close_block();
 }
 

@@ -198,7 +198,8 @@ static void lazy_slots(Slot *trace, Var *v, int owner, Conn *c)
 	s->var = v;
 	s->conn = c;
 	s = trace->decay = new_slot(SL_DECAY, arena_printf("%s.decay", v->name), OWN_CONN, owner);
-	scalar_of(s, "double[2]", c_name(CN_DECAY, v->name, NULL));   /* factor, its log */
+	/* the factor, its log, the decay over 0 .. SNN_DECAY_TABLE - 1 steps */
+	scalar_of(s, "double[2 + SNN_DECAY_TABLE]", c_name(CN_DECAY, v->name, NULL));
 	s->local[SIDE_OWN] = s->field;
 	saved(s, CK_SAVE, "SNN_BUF_ONE");
 	s->var = v;

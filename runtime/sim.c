@@ -188,6 +188,14 @@ double snn_load(const void *a, int type, int64_t i)
 	return NAN;
 }
 
+void snn_decay_table(double *f, double g, double lg)
+{
+	f[0] = g;
+	f[1] = lg;
+	for (int64_t k = 0; k < SNN_DECAY_TABLE; k++)
+		f[2 + k] = snn_decay_far(f, k);
+}
+
 const snn_lazy_desc *snn_lazy_of(const snn_model *m, int var)
 {
 	for (int k = 0; k < m->nlazy; k++)

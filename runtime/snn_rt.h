@@ -469,17 +469,27 @@ int snn_main(int argc, char **argv, const snn_model *m);
  * monitors append this step's spikes.  Called by the model's step. */
 void snn_record(snn_sim *sim);
 
-/* A lazy trace's decay over n steps: f[0] is the clock-driven scheme's
- * factor over one step, f[1] its logarithm computed without rounding the
- * factor first (log1p of the polynomial of an explicit scheme: 1 + h
- * rounded would be off by up to 1e-16 per step, 1e-10 after 1e6 steps).
- * The generated event code (x *= (real)snn_decay(f, n)) and the runtime's
- * reads of it (snn_get, monitors) use this one formula; a factor that is
- * not positive (an explicit scheme with dt >= tau) is raised to the power. */
-static inline double snn_decay(const double *f, int64_t n)
+/* A lazy trace's decay over n >= 0 steps.  f[0] is the clock-driven
+ * scheme's factor over one step, f[1] its logarithm computed without
+ * rounding the factor first (log1p of the polynomial of an explicit
+ * scheme: 1 + h rounded would be off by up to 1e-16 per step, 1e-10 after
+ * 10^6 steps), f[2 + k] the decay over k < SNN_DECAY_TABLE steps
+ * (snn_decay_table: the same formula, computed once, since most events
+ * come a few hundred steps apart).  The generated event code
+ * (x *= (real)snn_decay(f, n)) and the runtime's reads (snn_get, monitors)
+ * use this one function; a factor that is not positive (an explicit scheme
+ * with dt >= tau) is raised to the power. */
+#define SNN_DECAY_TABLE 1024
+static inline double snn_decay_far(const double *f, int64_t n)
 {
 	return f[0] > 0 ? exp((double)n * f[1]) : pow(f[0], (double)n);
 }
+static inline double snn_decay(const double *f, int64_t n)
+{
+	return n < SNN_DECAY_TABLE ? f[2 + n] : snn_decay_far(f, n);
+}
+/* f[0] = g, f[1] = log g, then the table (model_update, when g changes). */
+void snn_decay_table(double *f, double g, double lg);
 
 /* Pointer to the array of variable `var` (arrays only). */
 static inline void *snn_var_array(const snn_sim *sim, const snn_var_desc *v)

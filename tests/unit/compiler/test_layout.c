@@ -430,7 +430,7 @@ START_TEST(test_layout_lazy)
 	ck_assert_str_eq(st->ctype, "int64_t");
 	ck_assert(st->ckpt == CK_SAVE && !strcmp(st->buf_count, "SNN_BUF_PRE") && st->row < 0);
 	ck_assert(dk->kind == SL_DECAY && !dk->array && dk->ckpt == CK_SAVE && dk->row < 0);
-	ck_assert_str_eq(dk->ctype, "double[2]");        /* the factor and its log */
+	ck_assert_str_eq(dk->ctype, "double[2 + SNN_DECAY_TABLE]");   /* factor, log, powers */
 	ck_assert_int_eq(find(u, "syn", "apost.stamp")->count, CNT_POST);
 	ck_assert_str_eq(find(u, "syn", "apost.stamp")->buf_count, "SNN_BUF_POST");
 	ck_assert_ptr_null(conn_internal(u->layout, c, SL_PROP_PRE));

@@ -211,6 +211,12 @@ static int64_t read_row(snn_sim *sim, snn_monitor *mo)
 		v->eval(sim, mo->i0, mo->i1, mo->row);
 		return n;
 	}
+	const snn_lazy_desc *z = snn_lazy_of(sim->model, (int)(v - sim->model->vars));
+	if (z) {            /* a lazy trace, as it is after this step (phase 6) */
+		for (int64_t k = 0; k < n; k++)
+			mo->row[k] = snn_lazy_get(sim, z, mo->i0 + k, sim->step + 1);
+		return n;
+	}
 	const void *a = snn_var_data(sim, v);
 	for (int64_t k = 0; k < n; k++)
 		mo->row[k] = snn_load(a, v->type, mo->i0 + k);

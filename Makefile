@@ -179,6 +179,7 @@ examples: all
 
 bench: all
 	sh bench/run.sh
+	sh bench/plasticity.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/snnc $(DESTDIR)$(PREFIX)/include/snnc

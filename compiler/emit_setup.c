@@ -157,13 +157,37 @@ static bool given(Vec *inits, const Var *v)
 	return false;
 }
 
+/* A param's value reads another param, directly or through lets. */
+static bool node_reads_param(const Expr *e, void *arg)
+{
+	(void)arg;
+	if (e->kind != EX_NAME || !e->var)
+		return false;
+	if (e->var->kind == VK_PARAM)
+		return true;
+	if (e->var->kind != VK_LET)
+		return false;
+	VEC_EACH(Var *, d, let_dependencies(e->var))
+		if (d->kind == VK_PARAM)
+			return true;
+	return false;
+}
+
+static bool derived_param(const Expr *e)
+{
+	return e && !reads_random(e) && expr_any(e, node_reads_param, NULL);
+}
+
 typedef struct Owner {
 	const Pop *p;
 	const Conn *c;
+	bool derived;     /* only the params derived from others, unless set */
 } Owner;
 
 /* Params in declaration order, each a statement: a let reading a param is
- * computed again after that param is set. */
+ * computed again after that param is set.  With o->derived, only those
+ * whose value reads another param, each unless it was set itself (--set,
+ * snn_set): model_params, so that `b = 3 * a` follows `--set P.a=5`. */
 static void params_body(const void *arg)
 {
 	const Owner *o = arg;
@@ -171,19 +195,64 @@ static void params_body(const void *arg)
 	Vec *inits = o->p ? o->p->inits : o->c->inits;
 	Ctx c = struct_ctx(o->p, o->c);
 	c.lets = lets_new();
-	if (o->p)
+	if (o->p && !o->derived)
 		ln("pp->n = %lld;", (long long)o->p->n);
 	VEC_EACH(Var *, v, m->vars) {
 		if (v->kind != VK_PARAM)
 			continue;
 		Expr *e = init_of(inits, v);
-		if (!e)
+		if (!e || (o->derived && !derived_param(e)))
 			continue;
 		compute_lets(&c, e);
 		const Slot *s = o->p ? pop_slot(LAY, o->p, v) : conn_slot(LAY, o->c, v);
-		ln("%s->%s = %s;", c.obj, s->field, cx(e, &c));
+		if (o->derived)
+			ln("if (!snn_param_pinned(sim, %d))", s->row);
+		ln("%s%s->%s = %s;", o->derived ? "\t" : "", c.obj, s->field, cx(e, &c));
 		lets_written(&c, v);
 	}
+}
+
+static bool any_param(const Vec *vars, Vec *inits, bool derived)
+{
+	VEC_EACH(Var *, v, vars) {
+		Expr *e = v->kind == VK_PARAM ? init_of(inits, v) : NULL;
+		if (e && (!derived || derived_param(e)))
+			return true;
+	}
+	return false;
+}
+
+/* The params of every population and connection (o.derived: model_params). */
+static void all_params(bool derived)
+{
+	VEC_EACH(Pop *, p, NET->pops)
+		if (p->model && (!derived || any_param(p->model->vars, p->inits, true))) {
+			Locals *l = locals_new();
+			local(l, "pp", "%s *pp = &m->%s;", pop_type(p), pop_field(p));
+			block("", l, params_body, &(Owner){ p, NULL, derived });
+		} else if (!derived && p->kind == POP_POISSON) {
+			Ctx c = struct_ctx(p, NULL);
+			ln("m->%s.%s = %s;", pop_field(p), pop_internal(LAY, p, SL_RATE)->field,
+			   cx(p->rate, &c));
+		}
+	VEC_EACH(Conn *, cn, NET->conns) {
+		if (!any_param(cn->syn->vars, cn->inits, derived))
+			continue;
+		Locals *l = locals_new();
+		local(l, "cc", "%s *cc = &m->%s;", conn_type(cn), conn_field(cn));
+		block("", l, params_body, &(Owner){ NULL, cn, derived });
+	}
+}
+
+static bool has_derived_params(void)
+{
+	VEC_EACH(Pop *, p, NET->pops)
+		if (p->model && any_param(p->model->vars, p->inits, true))
+			return true;
+	VEC_EACH(Conn *, cn, NET->conns)
+		if (any_param(cn->syn->vars, cn->inits, true))
+			return true;
+	return false;
 }
 
 static void defaults_body(const void *arg)
@@ -191,26 +260,13 @@ static void defaults_body(const void *arg)
 	(void)arg;
 	VEC_EACH(Var *, g, NET->globals)
 		ln("m->%s = %.17g;", global_slot(LAY, g)->field, g->init_value);
-	VEC_EACH(Pop *, p, NET->pops) {
-		if (p->model) {
-			Locals *l = locals_new();
-			local(l, "pp", "%s *pp = &m->%s;", pop_type(p), pop_field(p));
-			block("", l, params_body, &(Owner){ p, NULL });
-		} else if (p->kind == POP_POISSON) {
-			Ctx c = struct_ctx(p, NULL);
-			ln("m->%s.%s = %s;", pop_field(p), pop_internal(LAY, p, SL_RATE)->field, cx(p->rate, &c));
-		}
-	}
-	VEC_EACH(Conn *, cn, NET->conns) {
-		bool any = false;
-		VEC_EACH(Var *, v, cn->syn->vars)
-			any = any || (v->kind == VK_PARAM && init_of(cn->inits, v));
-		if (!any)
-			continue;
-		Locals *l = locals_new();
-		local(l, "cc", "%s *cc = &m->%s;", conn_type(cn), conn_field(cn));
-		block("", l, params_body, &(Owner){ NULL, cn });
-	}
+	all_params(false);
+}
+
+static void derived_body(const void *arg)
+{
+	(void)arg;
+	all_params(true);
 }
 
 static Locals *sim_locals(void)
@@ -224,6 +280,14 @@ static Locals *sim_locals(void)
 void emit_defaults(void)
 {
 	block("static void model_defaults(snn_sim *sim)", sim_locals(), defaults_body, NULL);
+	blank();
+	if (!has_derived_params())
+		return;
+	Locals *l = locals_new();
+	local(l, "m", "model_t *m = sim->state;");
+	block("/* The params whose value reads other params, again after any of those\n"
+	      " * is set (setup, model_update); one set itself keeps its value. */\n"
+	      "static void model_params(snn_sim *sim)", l, derived_body, NULL);
 	blank();
 }
 
@@ -604,6 +668,8 @@ static void conn_body(const void *arg)
 static void setup_body(const void *arg)
 {
 	(void)arg;
+	if (has_derived_params())
+		ln("model_params(sim);");
 	VEC_EACH(Pop *, p, NET->pops)
 		if (!p->model)
 			setup_pop(p);
@@ -732,6 +798,8 @@ static void decay_body(const void *arg)
 static void update_body(const void *arg)
 {
 	(void)arg;
+	if (has_derived_params())
+		ln("model_params(sim);");
 	VEC_EACH(Pop *, p, NET->pops) {
 		if (p->kind == POP_POISSON) {
 			ln("if (m->%s.gen)", pop_field(p));

@@ -29,6 +29,7 @@ struct snn_priv {
 	const char *out_dir;
 	double requested_duration;  /* seconds, before rounding to steps */
 	int setup_done;             /* snn_set calls model->update from now on */
+	unsigned char *pinned;      /* [nvars] a param set from outside (snn_param_pinned) */
 	int progress;
 	int finished;               /* snn_finish ran */
 	int signal;                 /* signal that stopped snn_run, or 0 */

@@ -328,6 +328,11 @@ double snn_get(const snn_sim *sim, int var, int64_t i)
 	return snn_load(snn_var_data(sim, v), v->type, i);
 }
 
+int snn_param_pinned(const snn_sim *sim, int var)
+{
+	return sim->priv->pinned[var];
+}
+
 int snn_set(snn_sim *sim, int var, int64_t i, double value)
 {
 	if (var < 0 || var >= sim->model->nvars)
@@ -347,6 +352,7 @@ int snn_set(snn_sim *sim, int var, int64_t i, double value)
 		return -1;
 	if (snn_var_is_scalar(v)) {
 		*(double *)snn_var_data(sim, v) = value;
+		sim->priv->pinned[var] = 1;
 		if (sim->priv->setup_done && sim->model->update)
 			sim->model->update(sim);
 		return 0;
@@ -482,6 +488,7 @@ static snn_sim *new_sim(const snn_model *m)
 	sim->pops = snn_alloc_array(sim, (size_t)m->npops + 1, sizeof *sim->pops);
 	sim->conns = snn_alloc_array(sim, (size_t)m->nconns + 1, sizeof *sim->conns);
 	priv->nspikes = snn_alloc_array(sim, (size_t)m->npops + 1, sizeof *priv->nspikes);
+	priv->pinned = snn_alloc_array(sim, (size_t)m->nvars + 1, sizeof *priv->pinned);
 	for (int k = 0; k < m->npops; k++) {
 		sim->pops[k].name = m->pops[k].name;
 		sim->pops[k].n = m->pops[k].n;

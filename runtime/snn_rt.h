@@ -441,6 +441,11 @@ int snn_find_var(const snn_sim *sim, const char *qname);
 int64_t snn_var_count(const snn_sim *sim, int var);
 /* Read element i of variable var as a double (lets are evaluated). */
 double snn_get(const snn_sim *sim, int var, int64_t i);
+/* Whether a param (vars[] row) was set from outside (--set, snn_set): a
+ * param whose default reads other params is recomputed by the generated
+ * model_params when they change, unless it was set itself. */
+int snn_param_pinned(const snn_sim *sim, int var);
+
 /* Write element i (params: i = 0; calls model->update). Returns 0 or -1
  * (snn_error says why): a NaN or infinite value, or a negative rate of a
  * generator, is refused like a bad index or a let. */

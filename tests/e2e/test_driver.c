@@ -190,6 +190,59 @@ START_TEST(test_c_keyword_names)
 }
 END_TEST
 
+/* A param whose default reads other params follows them when they are set
+ * (--set, a connect override), unless it is set itself; a synapse's too,
+ * and through a let.  Recorded b and s.k against values worked out here. */
+static double last_of(const char *dir, const char *out, const char *file)
+{
+	snn_npy_array a;
+	e2e_load(dir, out, file, &a);
+	double x = a.data[a.count - 1];
+	snn_npy_free(&a);
+	return x;
+}
+
+START_TEST(test_derived_params)
+{
+	char dir[E2E_PATH];
+	e2e_tmpdir(dir, sizeof dir);
+	e2e_build(dir, "dp",
+		  "neuron N {\n"
+		  "\tparam a = 2, b = 3 * a\n"
+		  "\tlet twice = 2 * a\n"
+		  "\tparam c = twice + 1\n"
+		  "\tstate v = b, u = 0\n"
+		  "\ton tick { u = c }\n"
+		  "}\n"
+		  "synapse S {\n"
+		  "\tparam tau = 4 ms, k = -dt / tau\n"
+		  "\tstate w = k\n"
+		  "\ton pre { post.u += 0 }\n"
+		  "}\n"
+		  "network Net {\n"
+		  "\tdt = 0.5 ms\n"
+		  "\tpop P = N(1)\n"
+		  "\tpop G = spikes(1, times = [1 ms])\n"
+		  "\tconnect G -> P : S(all_to_all) as s\n"
+		  "\trecord P.v\n\trecord P.u\n\trecord s.w\n"
+		  "\trun 1 ms\n"
+		  "}\n");
+	e2e_sim(dir, "dp", "o1", NULL);
+	ck_assert_double_eq_tol(last_of(dir, "o1", "P.v.npy"), 6, 1e-12);
+	ck_assert_double_eq_tol(last_of(dir, "o1", "P.u.npy"), 5, 1e-12);
+	ck_assert_double_eq_tol(last_of(dir, "o1", "s.w.npy"), -0.125, 1e-12);
+	e2e_sim(dir, "dp", "o2", "--set P.a=5 --set s.tau=2ms");
+	ck_assert_double_eq_tol(last_of(dir, "o2", "P.v.npy"), 15, 1e-12);
+	ck_assert_double_eq_tol(last_of(dir, "o2", "P.u.npy"), 11, 1e-12);
+	ck_assert_double_eq_tol(last_of(dir, "o2", "s.w.npy"), -0.25, 1e-12);
+	/* set itself, it keeps its value whatever a is */
+	e2e_sim(dir, "dp", "o3", "--set P.a=5 --set P.b=1 --set P.c=7");
+	ck_assert_double_eq_tol(last_of(dir, "o3", "P.v.npy"), 1, 1e-12);
+	ck_assert_double_eq_tol(last_of(dir, "o3", "P.u.npy"), 7, 1e-12);
+	e2e_cleanup(dir);
+}
+END_TEST
+
 START_TEST(test_run_cache)
 {
 	char dir[E2E_PATH];
@@ -235,6 +288,7 @@ Suite *suite_driver(void)
 	tcase_add_test(tc, test_import);
 	tcase_add_test(tc, test_c_keyword_names);
 	tcase_add_test(tc, test_run_cache);
+	tcase_add_test(tc, test_derived_params);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -154,6 +154,7 @@ check-fuzz-corpus: $(BUILD)/tests/fuzz_replay
 
 ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 check-asan: deps
+	CK_TIMEOUT_MULTIPLIER=$${CK_TIMEOUT_MULTIPLIER:-10} \
 	$(MAKE) ROOT=build-asan BUILD=build-asan/obj SAN="$(ASAN_FLAGS)" CFLAGS="-O1 -g" \
 		SNNC_CFLAGS="$(ASAN_FLAGS)" check
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "snn_rt.h"
+#include "unit_out.h"
 
 /* A simulation made by snn_create from an empty model (only dt and seed). */
 static snn_model model;
@@ -20,7 +21,7 @@ static snn_sim *make_sim(uint64_t seed)
 	char err[256];
 	model = (snn_model){ .source = "test.snn", .network = "test", .dt = 1e-4,
 			     .duration = 0, .seed = seed, .method = "euler", .state_size = 8 };
-	snn_options opt = { .duration = -1, .seed = -1, .out_dir = "/tmp/snn_unit_out", .quiet = 1 };
+	snn_options opt = { .duration = -1, .seed = -1, .out_dir = unit_out_dir(), .quiet = 1 };
 	snn_sim *sim = snn_create(&model, &opt, err, sizeof err);
 	ck_assert_msg(sim != NULL, "%s", err);
 	return sim;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "snn_rt.h"
+#include "unit_out.h"
 
 /* A simulation with up to 4 neuron-like populations made by snn_create. */
 static snn_model model;
@@ -25,7 +26,7 @@ static snn_sim *make_sim(double dt, uint64_t seed, int npops, const int32_t *n)
 	model = (snn_model){ .source = "test.snn", .network = "test", .dt = dt, .duration = 0,
 			     .seed = seed, .method = "euler", .state_size = 8,
 			     .npops = npops, .pops = pops };
-	snn_options opt = { .duration = -1, .seed = -1, .out_dir = "/tmp/snn_unit_out", .quiet = 1 };
+	snn_options opt = { .duration = -1, .seed = -1, .out_dir = unit_out_dir(), .quiet = 1 };
 	snn_sim *sim = snn_create(&model, &opt, err, sizeof err);
 	ck_assert_msg(sim != NULL, "%s", err);
 	ck_assert_int_eq(sim->pops[npops - 1].n, n[npops - 1]);

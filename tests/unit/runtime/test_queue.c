@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "snn_rt.h"
+#include "unit_out.h"
 
 static snn_model model;
 
@@ -15,7 +16,7 @@ static snn_sim *make_sim(void)
 	char err[256];
 	model = (snn_model){ .source = "test.snn", .network = "test", .dt = 1e-4,
 			     .duration = 0, .seed = 1, .method = "euler", .state_size = 8 };
-	snn_options opt = { .duration = -1, .seed = -1, .out_dir = "/tmp/snn_unit_out", .quiet = 1 };
+	snn_options opt = { .duration = -1, .seed = -1, .out_dir = unit_out_dir(), .quiet = 1 };
 	snn_sim *sim = snn_create(&model, &opt, err, sizeof err);
 	ck_assert_msg(sim != NULL, "%s", err);
 	return sim;

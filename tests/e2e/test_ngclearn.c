@@ -378,10 +378,31 @@ static void replay_trace(const Conn *c, const Raster *pre, const Raster *post, T
 	free(w), free(xp), free(xq);
 }
 
+/* The synapses of c are exactly the nonzero entries of examples/MASK, in
+ * row order: a masked pair has no synapse, so its weight is 0 throughout
+ * and it transmits nothing (the replay of Out.j sums synapses only). */
+static void check_mask(const Conn *c, const char *mask)
+{
+	char path[E2E_PATH], err[256] = "";
+	snn_npy_array m;
+	example_path(path, sizeof path, mask);
+	ck_assert_msg(snn_npy_load(path, &m, err, sizeof err) == 0, "%s: %s", path, err);
+	ck_assert_int_eq(m.ndim, 2);
+	int k = 0;
+	for (int i = 0; i < m.shape[0]; i++)
+		for (int o = 0; o < m.shape[1]; o++)
+			if (m.data[i * m.shape[1] + o] != 0) {
+				ck_assert(k < c->nsyn && c->pre.data[k] == i && c->post.data[k] == o);
+				k++;
+			}
+	ck_assert_int_eq(k, c->nsyn);
+	snn_npy_free(&m);
+}
+
 /* An example with connections fast (Fast -> Out) and slow (Slow -> Out),
- * 8 inputs each, 2 outputs, traces of fast recorded, replayed whole.
- * Returns the number of synapses of fast. */
-static int replay_example(const char *example, TraceP p)
+ * 8 inputs each, 2 outputs, traces of fast recorded, replayed whole; MASK
+ * (or NULL) the mask file of fast.  Returns the number of synapses of fast. */
+static int replay_example(const char *example, TraceP p, const char *mask)
 {
 	const int steps = 2000;
 	char dir[E2E_PATH];
@@ -404,6 +425,8 @@ static int replay_example(const char *example, TraceP p)
 	Conn f = load_conn(dir, "out", "fast"), sl = load_conn(dir, "out", "slow");
 	ck_assert_int_eq(f.steps, steps);
 	ck_assert_int_eq(sl.nsyn, 16);
+	if (mask)
+		check_mask(&f, mask);
 	replay_trace(&f, &fast, &out, p, &xpre, &xpost, j);
 	replay_trace(&sl, &slow, &out, p, NULL, NULL, j);
 	e2e_load(dir, "out", "Out.j.npy", &oj);
@@ -432,14 +455,14 @@ static int replay_example(const char *example, TraceP p)
 START_TEST(test_trace_replay)
 {
 	TraceP p = { 0.05, 0.03, 1, 1, 0.2, 1, 10000, 4, 20e-3, -1, 0 };
-	ck_assert_int_eq(replay_example("ngclearn_trace_stdp.snn", p), 12);
+	ck_assert_int_eq(replay_example("ngclearn_trace_stdp.snn", p, "ngclearn_trace_stdp_mask.npy"), 12);
 }
 END_TEST
 
 START_TEST(test_exp_replay)
 {
 	TraceP p = { 0.02, 0.01, 1, 0, 0.2, 1, 0, 3, 20e-3, 2, 0.01 };
-	ck_assert_int_eq(replay_example("ngclearn_exp_stdp.snn", p), 16);
+	ck_assert_int_eq(replay_example("ngclearn_exp_stdp.snn", p, NULL), 16);
 }
 END_TEST
 

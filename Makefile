@@ -179,6 +179,7 @@ examples: all
 
 bench: all
 	sh bench/run.sh
+	sh bench/plasticity.sh
 
 # ---- against the seed libraries themselves (issue 7); never part of check/CI:
 # installs PyTorch and JAX in venvs under $SNNC_XC_HOME (docs/CROSSCHECK.md)

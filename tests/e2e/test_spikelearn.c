@@ -586,7 +586,7 @@ static void run_lowpass(int delayed)
 	int *se = load_spikes(dir, "o", "In", T_K, T_NE), *si = load_spikes(dir, "o", "Inh", T_K, T_NI);
 	int *so = load_spikes(dir, "o", "Out", T_K, T_NO);
 	/* the transform sees in step k what its pre neuron emitted in step k-1 */
-	static double val[T_K][T_NE], v[T_K][T_NO], s[T_K][T_NO], raw[T_K][T_NO];
+	static double val[T_K * T_NE], v[T_K * T_NO], s[T_K * T_NO], raw[T_K * T_NO];
 	double ve[T_NE] = { 0 }, vi[T_NI] = { 0 }, pe[T_NE] = { 0 }, pi[T_NI] = { 0 };
 	double u[T_NO] = { 0 }, out[T_NO] = { 0 }, ur[T_NO] = { 0 }, outr[T_NO] = { 0 };
 	int spikes = 0, filtered = 0;
@@ -609,17 +609,17 @@ static void run_lowpass(int delayed)
 		}
 		layer_step(T_NO, 5, u, out, x);
 		layer_step(T_NO, 5, ur, outr, xr);       /* without the transform */
-		memcpy(val[k], ve, sizeof ve), memcpy(v[k], u, sizeof u), memcpy(s[k], out, sizeof out);
-		memcpy(raw[k], outr, sizeof outr);
+		memcpy(val + k * T_NE, ve, sizeof ve), memcpy(v + k * T_NO, u, sizeof u);
+		memcpy(s + k * T_NO, out, sizeof out), memcpy(raw + k * T_NO, outr, sizeof outr);
 	}
 	snn_npy_array rv, rval;
 	load(dir, "o", "Out.v", &rv), load(dir, "o", "exc.value", &rval);
-	same("exc.value", &rval, &val[0][0], T_NE, T_K, 1e-12);
-	same("Out.v", &rv, &v[0][0], T_NO, T_K, 1e-12);
+	same("exc.value", &rval, val, T_NE, T_K, 1e-12);
+	same("Out.v", &rv, v, T_NO, T_K, 1e-12);
 	for (int q = 0; q < T_K * T_NO; q++) {
-		ck_assert_msg(so[q] == s[0][q], "step %d, neuron %d: spike %d, replay %g", q / T_NO, q % T_NO,
-			      so[q], s[0][q]);
-		spikes += so[q], filtered += s[0][q] != raw[0][q];
+		ck_assert_msg(so[q] == s[q], "step %d, neuron %d: spike %d, replay %g", q / T_NO, q % T_NO,
+			      so[q], s[q]);
+		spikes += so[q], filtered += s[q] != raw[q];
 	}
 	ck_assert_msg(spikes > 30 && filtered > 10, "%d spikes, %d changed by the transform", spikes, filtered);
 	snn_npy_free(&rv), snn_npy_free(&rval);

@@ -31,6 +31,10 @@ export SNNC SNNC_XC_HOME="$XC"
 only=$*
 [ -z "$only" ] || DOC=
 
+# the commit and time the table is of: taken before the drivers run
+rev=$(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '(no git)')
+started=$(date -u '+%Y-%m-%d %H:%M UTC')
+
 if [ "${SNNC_XC_NO_SETUP:-0}" != 1 ]; then
 	sh "$HERE/setup.sh" ||
 		echo "run.sh: not every venv could be installed: their drivers are skipped" >&2
@@ -208,8 +212,7 @@ if [ -n "$DOC" ]; then
 		exit 1
 	fi
 	{
-		echo "Run on $(date -u '+%Y-%m-%d %H:%M UTC') at snnc" \
-		    "$(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '(no git)'):" \
+		echo "Run on $started at snnc $rev:" \
 		    "$(cat "$TMP/summary")."
 		echo
 		versions

@@ -830,6 +830,157 @@ static void kernel_on_post(const Kernel *k)
 	function(arena_printf("static void %s(snn_sim *sim)", k->fn), l, on_post_body, &a);
 }
 
+/* ----------------------------------------------------- synapse on tick */
+
+/* The runs of a synapse's on tick (LANGUAGE.md §3 once-per-neuron rule):
+ * statements that assign only pre (post) state run once per pre (post)
+ * neuron, the others once per synapse, in textual order. */
+enum { TR_SYN, TR_PRE, TR_POST };
+
+static Vec *tick_runs(Vec *body, Vec *kinds)
+{
+	Vec *runs = vec_new();
+	Vec *cur = NULL;
+	intptr_t cur_kind = -1;
+	VEC_EACH(Stmt *, st, body) {
+		intptr_t k = stmt_per_neuron(st, VK_PRE_STATE) ? TR_PRE
+			   : stmt_per_neuron(st, VK_POST_STATE) ? TR_POST : TR_SYN;
+		if (!cur || k != cur_kind) {
+			cur = vec_new();
+			cur_kind = k;
+			vec_push(runs, cur);
+			vec_push(kinds, (void *)k);
+		}
+		vec_push(cur, st);
+	}
+	return runs;
+}
+
+/* Does a run add to or assign the post neuron (a scatter: synapses of one
+ * row may share a post neuron, so the loop must stay scalar)? */
+static bool writes_post_neuron(Vec *stmts)
+{
+	VEC_EACH(Stmt *, st, stmts) {
+		if (st->kind == ST_IF) {
+			if (writes_post_neuron(st->then_) || writes_post_neuron(st->else_))
+				return true;
+		} else if (st->target->kind == EX_MEMBER) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The neurons [lo, hi) of a connection's side, as C expressions. */
+static void group_range(const Group *g, const char **lo, const char **hi)
+{
+	*lo = g->hi < 0 ? "0" : arena_printf("%lld", (long long)g->lo);
+	*hi = g->hi < 0 ? arena_printf("sim->pops[%d].n", g->pop->index)
+			: arena_printf("%lld", (long long)g->hi);
+}
+
+typedef struct Sweep {
+	const IArg *a;
+	Vec *runs, *kinds;
+	int lo, hi;              /* the runs [lo, hi) of this sweep */
+} Sweep;
+
+static void run_with_elem(const Seg *g, const char *elem)
+{
+	Ctx *c = g->a->c;
+	const char *saved = c->elem;
+	c->elem = elem;
+	seg_stmts(g);
+	c->elem = saved;
+}
+
+/* One presynaptic neuron: its pre-state runs, and for each per-synapse run
+ * a loop over its CSR row.  The row is contiguous and every per-synapse
+ * array is restrict, so a run that writes only per-synapse state is a
+ * plain loop the C compiler vectorises (post.X reads are gathers). */
+static void tick_pre_body(const void *arg)
+{
+	const Sweep *w = arg;
+	for (int r = w->lo; r < w->hi; r++) {
+		Seg g = { w->a, w->runs->items[r] };
+		if ((intptr_t)w->kinds->items[r] == TR_PRE) {
+			run_with_elem(&g, "pre");
+			continue;
+		}
+		if (!writes_post_neuron(g.stmts))
+			ln("SNN_INDEPENDENT");
+		loop("for (int64_t s = row[pre], end = row[pre + 1]; s < end; s++)", row_locals(),
+		     seg_stmts, &g);
+	}
+}
+
+static void tick_post_body(const void *arg)
+{
+	run_with_elem(arg, "j");
+}
+
+/* Consecutive per-synapse and pre-state runs share one sweep over the pre
+ * neurons (a pre-state statement touches only its own neuron's values, so
+ * doing it between that neuron's rows is the same as between whole
+ * sweeps); a post-state run is a sweep of its own over the post neurons,
+ * after everything before it and before everything after it. */
+static void syn_tick_body(const void *arg)
+{
+	const IArg *a = arg;
+	const Conn *c = a->k->conn;
+	Vec *kinds = vec_new();
+	Vec *runs = tick_runs(a->k->body, kinds);
+	const char *lo, *hi;
+	for (int r = 0; r < runs->n;) {
+		if ((intptr_t)kinds->items[r] == TR_POST) {
+			Seg g = { a, runs->items[r++] };
+			group_range(&c->post, &lo, &hi);
+			loop(arena_printf("for (int32_t j = %s; j < %s; j++)", lo, hi), locals_new(),
+			     tick_post_body, &g);
+			continue;
+		}
+		Sweep w = { a, runs, kinds, r, r };
+		while (w.hi < runs->n && (intptr_t)kinds->items[w.hi] != TR_POST)
+			w.hi++;
+		group_range(&c->pre, &lo, &hi);
+		loop(arena_printf("for (int32_t pre = %s; pre < %s; pre++)", lo, hi), locals_new(),
+		     tick_pre_body, &w);
+		r = w.hi;
+	}
+}
+
+/* A loop over a CSR row whose iterations write only their own synapse has
+ * no dependence between iterations, but clang cannot see it: restrict on
+ * locals is not kept, and a gather (post.X, a post trace) has no bounds
+ * for a run-time overlap check.  So say it (assume_safety, GCC's ivdep). */
+static void independent_macro(void)
+{
+	ln("#ifndef SNN_INDEPENDENT");
+	ln("/* the iterations of a synapse loop write only their own synapse */");
+	ln("#if defined(__clang__)");
+	ln("#define SNN_INDEPENDENT _Pragma(\"clang loop vectorize(assume_safety)\")");
+	ln("#elif defined(__GNUC__)");
+	ln("#define SNN_INDEPENDENT _Pragma(\"GCC ivdep\")");
+	ln("#else");
+	ln("#define SNN_INDEPENDENT");
+	ln("#endif");
+	ln("#endif");
+}
+
+/* A synapse's on tick, in phase 2 after every neuron's: every synapse of
+ * the connection, by presynaptic neuron (the pre-major CSR). */
+static void kernel_syn_tick(const Kernel *k)
+{
+	const Conn *c = k->conn;
+	independent_macro();
+	ln("/* phase 2: on tick of %s (%s), every synapse, by presynaptic neuron */", c->name,
+	   c->syn->name);
+	Ctx x = conn_ctx(c, MODE_ARRAY);
+	x.lets = lets_new();
+	IArg a = { k, &x };
+	function(arena_printf("static void %s(snn_sim *sim)", k->fn), conn_locals(c), syn_tick_body, &a);
+}
+
 /* ---------------------------------------------------- the network's tick */
 
 /* One read of the network's on tick into its local nr_K, in element
@@ -928,6 +1079,9 @@ void emit_kernels(void)
 			break;
 		case KN_NET_TICK:
 			kernel_net_tick(k);
+			break;
+		case KN_SYN_TICK:
+			kernel_syn_tick(k);
 			break;
 		case KN_REBASE: case KN_GENERATE: case KN_RECORD:
 			break;                  /* runtime calls */
@@ -1038,7 +1192,7 @@ static void step_call(const Kernel *k)
 		ln("\treturn;");
 		return;
 	case KN_TICK: case KN_THRESHOLD: case KN_DELIVER: case KN_RESET:
-	case KN_INPUTS: case KN_INTEGRATE_TRACE: case KN_ON_POST: case KN_NET_TICK:
+	case KN_INPUTS: case KN_INTEGRATE_TRACE: case KN_ON_POST: case KN_NET_TICK: case KN_SYN_TICK:
 		ln("%s(sim);", k->fn);
 		return;
 	}

@@ -95,7 +95,7 @@ const char *const c_fixed_names[] = {
 	/* file scope */
 	"real", "model_t", "model_defaults", "model_setup", "model_update", "model_step",
 	"pops", "conns", "vars", "records", "bufs", "snn_model_main", "network_tick", "nr_0",
-	"SNN_VECTORIZE", "SNN_PREFETCH", "realbits", "snn_sign", "snn_heaviside", "snn_sigmoid",
+	"SNN_VECTORIZE", "SNN_INDEPENDENT", "SNN_PREFETCH", "realbits", "snn_sign", "snn_heaviside", "snn_sigmoid",
 	"snn_relu", "snn_clip",
 	NULL,
 };

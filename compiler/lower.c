@@ -445,6 +445,45 @@ static void check_block(const Conn *c, Vec *body, VarKind trace)
 	}
 }
 
+/* The once-per-neuron rule in a synapse's on tick (LANGUAGE.md §3): a
+ * statement that assigns only pre (post) state runs once per pre (post)
+ * neuron of the connection per step and reads only what is one per neuron
+ * of that side; one that assigns a trace and anything else (a synapse
+ * state, the post neuron, the other side's traces) has no such count and
+ * is refused. */
+static void check_tick(Vec *body)
+{
+	VEC_EACH(Stmt *, st, body) {
+		const char *what;
+		const Expr *r;
+		const Stmt *pre = assigning(st, VK_PRE_STATE), *post = assigning(st, VK_POST_STATE);
+		VarKind side = pre ? VK_PRE_STATE : VK_POST_STATE;
+		if (!pre && !post)
+			continue;
+		if (pre && post) {
+			const Stmt *second = pre->loc.first_line > post->loc.first_line ||
+					     (pre->loc.first_line == post->loc.first_line &&
+					      pre->loc.first_column > post->loc.first_column) ? pre : post;
+			if (first_report(second->loc, "tick both"))
+				error_at(second->loc, "a statement of 'on tick' cannot assign both pre state "
+					 "'%s' and post state '%s': it would run once per presynaptic or once "
+					 "per postsynaptic neuron", pre->target->var->name,
+					 post->target->var->name);
+		} else if (stmt_per_neuron(st, side)) {
+			if ((r = stmt_foreign(st, side, &what)) && first_report(r->loc, "tick read"))
+				error_at(r->loc, "this statement assigns only %s state, so it runs once per "
+					 "%ssynaptic neuron per step: it cannot read %s", side_word(side),
+					 side_word(side), what);
+		} else if (first_report((pre ? pre : post)->loc, "tick mixed")) {
+			const Stmt *bad = pre ? pre : post;
+			error_at(bad->loc, "a statement that assigns %s state '%s' must assign only %s "
+				 "state (in 'on tick' it runs once per %ssynaptic neuron, not once per "
+				 "synapse)", side_word(side), bad->target->var->name, side_word(side),
+				 side_word(side));
+		}
+	}
+}
+
 /* The ODEs and initial values of one side's traces read only that side. */
 static void check_traces(const Model *m, VarKind trace)
 {
@@ -484,6 +523,7 @@ static void check_synapse(const Model *m, const Conn *c)
 			check_init(v->decl->init, v->kind, v->name);
 	check_block(c, m->on_pre, VK_PRE_STATE);
 	check_block(c, m->on_post, VK_POST_STATE);
+	check_tick(m->on_tick);
 }
 
 static void lower_synapse(Conn *c, const char *net_method)

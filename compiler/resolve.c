@@ -28,7 +28,7 @@ typedef struct Scope {
 	bool template_;          /* synapse template: pre./post. left unbound */
 	Vec *builtins;
 	const char *what;        /* "neuron", "synapse" */
-	bool in_event;           /* resolving on pre / on post: modulators are readable */
+	bool in_event;           /* resolving a synapse's blocks, ODEs or lets: modulators are readable */
 } Scope;
 
 static void resolve_expr(Scope *s, Expr *e);
@@ -187,8 +187,8 @@ static void resolve_expr(Scope *s, Expr *e)
 		if (!e->var)
 			error_at(e->loc, "unknown name '%s'", e->name);
 		else if (e->var->kind == VK_MODULATOR && !s->in_event)
-			error_at(e->loc, "modulator '%s' can be read only in 'on pre' and 'on post' "
-				 "(elsewhere it is not supported yet)", e->name);
+			error_at(e->loc, "modulator '%s' can be read only in 'on pre', 'on post' and "
+				 "'on tick' (elsewhere it is not supported yet)", e->name);
 		else if (e->var->kind == VK_BUILTIN)
 			e->builtin = e->var->builtin;
 		if (e->var && e->var->kind == VK_BUILTIN && e->var->builtin == BI_XI)
@@ -436,11 +436,11 @@ static void resolve_on(Scope *s, Member *mb)
 	Model *m = s->m;
 	const char *ev = mb->name;
 	if (!strcmp(ev, "tick")) {
-		if (m->synapse) {
-			error_at(mb->loc, "'on tick' in a synapse is not supported yet");
-			return;
-		}
+		/* a synapse's on tick names both neurons of each synapse (and
+		 * each neuron in its once-per-neuron runs): modulators readable */
+		s->in_event = m->synapse;
 		resolve_stmts(s, mb->body, false);
+		s->in_event = false;
 		append_all(&m->on_tick, mb->body);
 	} else if (!strcmp(ev, "pre")) {
 		if (!m->synapse) {

@@ -16,7 +16,7 @@ const char *const kernel_kind_names[] = {
 	[KN_REBASE] = "rebase", [KN_INTEGRATE_TRACE] = "integrate traces", [KN_INTEGRATE] = "integrate", [KN_TICK] = "tick",
 	[KN_THRESHOLD] = "threshold", [KN_GENERATE] = "generate", [KN_DELIVER] = "deliver", [KN_ON_POST] = "on post",
 	[KN_RESET] = "reset", [KN_RECORD] = "record", [KN_INPUTS] = "inputs",
-	[KN_NET_TICK] = "network tick",
+	[KN_NET_TICK] = "network tick", [KN_SYN_TICK] = "synapse tick",
 };
 
 static Schedule *S;
@@ -43,6 +43,18 @@ static Kernel *add(KernelKind k, int phase, Domain dom, Pop *p, Conn *c, const c
 static bool fusable(const Model *m)
 {
 	return m->spike && m->odes->n && !m->on_tick->n;
+}
+
+/* A synapse's on tick runs between the integration and the threshold of
+ * its pre and post populations (§4 phase 2): it reads their states and
+ * last step's `spiked`, and may add to the post neuron, so neither may
+ * fuse its threshold into the integration sweep. */
+static bool ticked_by_synapse(const Network *net, const Pop *p)
+{
+	VEC_EACH(Conn *, c, net->conns)
+		if (c->syn->on_tick->n && (c->pre.pop == p || c->post.pop == p))
+			return true;
+	return false;
 }
 
 static bool has_connected_input(const Layout *L, const Pop *p)
@@ -74,14 +86,19 @@ Schedule *build_schedule(Unit *u)
 	}
 	VEC_EACH(Pop *, p, net->pops)
 		if (p->model && p->model->odes->n)
-			add(KN_INTEGRATE, 1, DOM_ELEMS, p, NULL, "integrate")->fused = fusable(p->model);
+			add(KN_INTEGRATE, 1, DOM_ELEMS, p, NULL, "integrate")->fused = fusable(p->model) &&
+				!ticked_by_synapse(net, p);
 	VEC_EACH(Pop *, p, net->pops)
 		if (p->model && p->model->on_tick->n)
 			add(KN_TICK, 2, DOM_ELEMS, p, NULL, "tick")->body = p->model->on_tick;
+	/* synapses' on tick after every neuron's (§4 phase 2) */
+	VEC_EACH(Conn *, c, net->conns)
+		if (c->syn->on_tick->n)
+			add(KN_SYN_TICK, 2, DOM_SYNS, NULL, c, "tick")->body = c->syn->on_tick;
 	VEC_EACH(Pop *, p, net->pops) {
 		if (!p->model)
 			add(KN_GENERATE, 3, DOM_NONE, p, NULL, NULL);
-		else if (p->model->spike && !fusable(p->model))
+		else if (p->model->spike && (!fusable(p->model) || ticked_by_synapse(net, p)))
 			add(KN_THRESHOLD, 3, DOM_ELEMS, p, NULL, "threshold");
 	}
 	VEC_EACH(Conn *, c, net->conns)

@@ -691,6 +691,7 @@ typedef enum {
 	                        synapses) or of its pre or post states (per neuron) */
 	KN_INTEGRATE,        /* ODEs over dt; `fused`: the threshold in the same sweep */
 	KN_TICK,             /* on tick of a neuron population */
+	KN_SYN_TICK,         /* on tick of a connection's synapses (and its once-per-neuron runs) */
 	KN_THRESHOLD,        /* spike when */
 	KN_GENERATE,         /* a generator's spikes (runtime call) */
 	KN_DELIVER,          /* due spikes of a connection: on pre */

@@ -335,6 +335,56 @@ START_TEST(test_schedule_order)
 }
 END_TEST
 
+static const char *ticked =
+	"neuron N {\n"
+	"  input I\n"
+	"  state v = 0\n"
+	"  dv/dt = -v / (10 ms) + I / (1 ms)\n"
+	"  spike when v > 1\n"
+	"  reset { v = 0 }\n"
+	"  on tick { v += 0 }\n"
+	"}\n"
+	"neuron M {\n"
+	"  state v = 0\n"
+	"  dv/dt = -v / (10 ms)\n"
+	"  spike when v > 1\n"
+	"}\n"
+	"synapse Rate {\n"
+	"  state w = 0.5\n"
+	"  on tick { post.I += w * pre.v }\n"
+	"}\n"
+	"network Net {\n"
+	"  pop A = M(3)\n"
+	"  pop B = N(2)\n"
+	"  pop C = M(2)\n"
+	"  connect A -> B : Rate(all_to_all) as syn\n"
+	"  run 1 ms\n"
+	"}\n";
+
+/* A synapse's on tick: one kernel over the synapses in phase 2, after the
+ * neurons' on tick; its pre and post populations do not fuse their
+ * threshold into the integration (phase 2 runs between), a bystander does. */
+START_TEST(test_schedule_synapse_tick)
+{
+	Unit *u = build(ticked);
+	static const KernelKind want[] = {
+		KN_INTEGRATE, KN_INTEGRATE, KN_INTEGRATE, KN_TICK, KN_SYN_TICK, KN_THRESHOLD,
+		KN_THRESHOLD, KN_RESET, KN_RESET, KN_RESET, KN_RECORD, KN_INPUTS,
+	};
+	Vec *k = u->sched->kernels;
+	ck_assert_int_eq(k->n, (int)(sizeof want / sizeof *want));
+	VEC_EACH(Kernel *, kn, k)
+		ck_assert_msg(kn->kind == want[kn_i], "kernel %d is %s", kn_i, kernel_kind_names[kn->kind]);
+	Kernel *tick = k->items[4];
+	ck_assert_int_eq(tick->phase, 2);
+	ck_assert_int_eq(tick->domain, DOM_SYNS);
+	ck_assert_str_eq(tick->fn, "conn_syn_tick");
+	ck_assert(!((Kernel *)k->items[0])->fused && !((Kernel *)k->items[1])->fused);
+	ck_assert(((Kernel *)k->items[2])->fused);            /* C: no on tick touches it */
+	ck_assert_str_eq(((Kernel *)k->items[2])->pop->name, "C");
+}
+END_TEST
+
 static const char *plastic =
 	"neuron N {\n"
 	"  param tau = 10 ms\n"
@@ -519,6 +569,7 @@ Suite *suite_layout(void)
 	tc = tcase_create("layout");
 	tcase_add_test(tc, test_layout_slots);
 	tcase_add_test(tc, test_schedule_order);
+	tcase_add_test(tc, test_schedule_synapse_tick);
 	tcase_add_test(tc, test_layout_traces);
 	tcase_add_test(tc, test_layout_globals);
 	tcase_add_test(tc, test_let_chain_linear);

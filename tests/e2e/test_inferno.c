@@ -35,13 +35,15 @@
 /* The rule's parameters, SI. */
 typedef struct {
 	double eta_neg, eta_pos, tc_neg, tc_pos, gamma, tol;
-	double M;               /* the reward, constant over the run */
+	double M;               /* the reward, constant over the run ... */
+	const double *Ms;       /* ... unless given per step (--input reward=) */
+	int cumulative;         /* trace mode: 1 cumulative, 0 nearest */
 	double maxd;
 } Rule;
 
 static Rule rule(double eta_neg, double eta_pos)
 {
-	return (Rule){ eta_neg, eta_pos, 10 * MS, 7 * MS, 1, 0, 1, 50 * MS };
+	return (Rule){ eta_neg, eta_pos, 10 * MS, 7 * MS, 1, 0, 1, NULL, 0, 50 * MS };
 }
 
 /* Spike trains: pre[s][i] and post[s][o] are 1 when that neuron spikes in
@@ -74,7 +76,11 @@ static void random_trains(Trains *tr, unsigned seed)
 }
 
 /* The page's equation, replayed: rd[s][o][i] is the delay of synapse
- * (i -> o) after step s. */
+ * (i -> o) after step s.  Cumulative traces: the causal term summed over
+ * every presynaptic spike k, sum_k exp(-(t_post^f - t_k - d)/tau-), the
+ * acausal one over every postsynaptic spike l, sum_l exp(-(t_pre^f + d -
+ * t_l)/tau+) (all of them are on the term's side of the pair when the
+ * most recent ones are). */
 static void replay(const Trains *tr, const Rule *r, double rd[STEPS][NPOST][NPRE])
 {
 	for (int o = 0; o < NPOST; o++)
@@ -86,9 +92,18 @@ static void replay(const Trains *tr, const Rule *r, double rd[STEPS][NPOST][NPRE
 					double k = floor(d / DT + 0.5) * DT;
 					double dq = fabs(d - k) <= r->tol ? k : d;
 					double td = (lpost + 1) * DT - (lpre + 1) * DT - dq;
-					double z = td >= 0 ? r->eta_neg * exp(-fabs(td) / r->tc_neg)
-							   : r->eta_pos * exp(-fabs(td) / r->tc_pos);
-					d += fabs(r->gamma) * r->M * z;
+					double z = 0, tpost = (lpost + 1) * DT, tpre = (lpre + 1) * DT;
+					if (!r->cumulative)
+						z = td >= 0 ? r->eta_neg * exp(-fabs(td) / r->tc_neg)
+							    : r->eta_pos * exp(-fabs(td) / r->tc_pos);
+					else
+						for (int k = 0; k < s; k++) {
+							if (td >= 0 && tr->pre[k][i])
+								z += r->eta_neg * exp(-(tpost - (k + 1) * DT - dq) / r->tc_neg);
+							if (td < 0 && tr->post[k][o])
+								z += r->eta_pos * exp(-(tpre + dq - (k + 1) * DT) / r->tc_pos);
+						}
+					d += fabs(r->gamma) * (r->Ms ? r->Ms[s] : r->M) * z;
 					d = fmin(fmax(d, 0), r->maxd);
 				}
 				rd[s][o][i] = d;
@@ -148,9 +163,10 @@ static const char *model_fmt =
 	"	dt = 0.1 ms\n"
 	"	pop A = spikes(%d, times = [%s], index = [%s])\n"
 	"	pop Teach = spikes(%d, times = [%s], index = [%s])\n"
+	"	global reward = 1\n"
 	"	pop B = Forced(%d)\n"
 	"	connect Teach -> B : Go(one_to_one)\n"
-	"	connect A -> B : DelayAdjustedMSTDPD(max_delay = %.17g ms, delay = %s) as syn\n"
+	"	connect A -> B : DelayAdjustedMSTDPD(max_delay = %.17g ms, delay = %s) as syn { M = reward }\n"
 	"	record syn.delay\n"
 	"	record syn.arrivals\n"
 	"	record B.spikes\n"
@@ -180,12 +196,18 @@ static void build(const char *dir, const char *name, const Trains *tr, double ma
 	free(text), free(pt), free(pi), free(tt), free(ti);
 }
 
-/* --set arguments for a rule (max_delay is the model's). */
+/* --set arguments for a rule (max_delay is the model's); a reward given
+ * per step is dir/r.npy. */
 static void sets(char *buf, size_t len, const Rule *r)
 {
+	char m[64];
+	if (r->Ms)
+		e2e_fmt(m, sizeof m, "--input reward=r.npy");
+	else
+		e2e_fmt(m, sizeof m, "--set reward=%.17g", r->M);
 	e2e_fmt(buf, len, "--set syn.eta_neg=%.17gs --set syn.eta_pos=%.17gs --set syn.tc_neg=%.17gs "
-		"--set syn.tc_pos=%.17gs --set syn.gamma=%.17g --set syn.tol=%.17gs --set syn.M=%.17g",
-		r->eta_neg, r->eta_pos, r->tc_neg, r->tc_pos, r->gamma, r->tol, r->M);
+		"--set syn.tc_pos=%.17gs --set syn.gamma=%.17g --set syn.tol=%.17gs --set syn.cumulative=%d %s",
+		r->eta_neg, r->eta_pos, r->tc_neg, r->tc_pos, r->gamma, r->tol, r->cumulative, m);
 }
 
 /* What one run recorded, by [step][post][pre]. */
@@ -286,6 +308,63 @@ START_TEST(test_tolerance)
 }
 END_TEST
 
+/* Trace modes: cumulative sums over all of the partner's spikes (the
+ * replay sums them one by one), nearest reads the most recent only; with
+ * spikes closer than tau the two differ. */
+START_TEST(test_trace_modes)
+{
+	char dir[E2E_PATH];
+	random_trains(&trains, 5);
+	for (int s = 40; s < STEPS - 30; s += 97)    /* bursts: two spikes 3 steps apart */
+		trains.pre[s][s % NPRE] = trains.pre[s + 3][s % NPRE] = 1,
+		trains.post[s + 20][s % NPOST] = trains.post[s + 26][s % NPOST] = 1;
+	e2e_tmpdir(dir, sizeof dir);
+	build(dir, "m", &trains, 50 * MS);
+	for (int m = 0; m < 2; m++) {
+		Rule r = rule(m ? 2e-6 : -2e-6, m ? -3e-6 : 3e-6);
+		r.cumulative = 1;
+		run_rule(dir, "m", "c", &r, &runa);
+		same_as_replay(&runa, &trains, &r, "cumulative");
+		r.cumulative = 0;
+		run_rule(dir, "m", "n", &r, &runb);
+		same_as_replay(&runb, &trains, &r, "nearest");
+		ck_assert(memcmp(runa.d, runb.d, sizeof runa.d) != 0);
+	}
+	/* the default is cumulative, as on the page */
+	Rule r = rule(-2e-6, 3e-6);
+	r.cumulative = 1;
+	e2e_sim(dir, "m", "dflt", "--set syn.eta_neg=-2e-6s --set syn.eta_pos=3e-6s --set syn.tc_pos=7ms");
+	load_run(dir, "dflt", &runb);
+	same_as_replay(&runb, &trains, &r, "default");
+	e2e_cleanup(dir);
+}
+END_TEST
+
+/* A reward given per step (--input reward=FILE, value k before step k),
+ * changing sign: the update of step s is scaled by M[s]. */
+START_TEST(test_reward_input)
+{
+	char dir[E2E_PATH], path[E2E_PATH];
+	static double Ms[STEPS];
+	random_trains(&trains, 6);
+	for (int s = 0; s < STEPS; s++)
+		Ms[s] = (s / 150) % 3 == 1 ? -1.5 : (s / 150) % 3 == 2 ? 0 : 0.75;
+	e2e_tmpdir(dir, sizeof dir);
+	build(dir, "m", &trains, 50 * MS);
+	const int64_t K = STEPS;
+	e2e_fmt(path, sizeof path, "%s/r.npy", dir);
+	ck_assert_int_eq(snn_npy_save(path, SNN_T_F64, 1, &K, Ms), 0);
+	Rule r = rule(3e-6, -2e-6);
+	r.Ms = Ms, r.cumulative = 1;
+	run_rule(dir, "m", "o", &r, &runa);
+	same_as_replay(&runa, &trains, &r, "reward per step");
+	/* where M = 0 nothing moves */
+	for (int s = 301; s < 450; s++)
+		ck_assert(memcmp(runa.d[s], runa.d[s - 1], sizeof runa.d[s]) == 0);
+	e2e_cleanup(dir);
+}
+END_TEST
+
 /* -------------------------------------------------------- directions */
 
 /* One pre spike in step 100; post 0 spikes 50 steps later, post 1 30 steps
@@ -309,7 +388,9 @@ static const char *dir_model =
 	"	pop Teach = spikes(2, times = [15 ms, 13 ms], index = [0, 1])\n"
 	"	pop B = Forced(2)\n"
 	"	connect Teach -> B : Go(one_to_one)\n"
-	"	connect A -> B : DelayAdjustedMSTDPD(max_delay = 20 ms, delay = 4 ms) as syn\n"
+	"	global reward = 1\n"
+	"	connect A -> B : DelayAdjustedMSTDPD(max_delay = 20 ms, delay = 4 ms, cumulative = 0) as syn "
+	"{ M = reward }\n"
 	"	record syn.delay\n"
 	"	run 100 ms\n"
 	"}\n";
@@ -324,7 +405,7 @@ static void dir_run(const char *dir, const char *out, double en, double ep, doub
 		    DirRun *r)
 {
 	char args[256];
-	e2e_fmt(args, sizeof args, "--set syn.eta_neg=%.17gs --set syn.eta_pos=%.17gs --set syn.M=%g "
+	e2e_fmt(args, sizeof args, "--set syn.eta_neg=%.17gs --set syn.eta_pos=%.17gs --set reward=%g "
 		"--set syn.gamma=%g", en, ep, M, gamma);
 	e2e_sim(dir, "d", out, args);
 	snn_npy_array d, post;
@@ -540,6 +621,8 @@ Suite *suite_inferno(void)
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, test_modes_replay);
 	tcase_add_test(tc, test_tolerance);
+	tcase_add_test(tc, test_trace_modes);
+	tcase_add_test(tc, test_reward_input);
 	tcase_add_test(tc, test_directions);
 	tcase_add_test(tc, test_bounds);
 	tcase_add_test(tc, test_in_flight);

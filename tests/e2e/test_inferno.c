@@ -10,9 +10,10 @@
  *     zeta = eta- e^{-|tD|/tau-} [tD >= 0] + eta+ e^{-|tD|/tau+} [tD < 0]
  *     tD = t_post^f - t_pre^f - d
  *
- * with t^f the stamp of each neuron's most recent spike.  The rule runs in
- * phase 2 of a step (LANGUAGE.md §4), before the thresholds: the update of
- * step s sees the spikes of the steps before s.  The postsynaptic side is a
+ * with t^f the stamp of each neuron's most recent spike (trace mode
+ * nearest; cumulative sums each term over all of the partner's spikes).
+ * The rule runs in phase 2 of a step (LANGUAGE.md §4), before the
+ * thresholds: the update of step s sees the spikes of the steps before s.  The postsynaptic side is a
  * neuron a teacher fires: a teacher spike in step k makes it spike in step
  * k + 1 (its input is read the step after).
  */
@@ -75,12 +76,30 @@ static void random_trains(Trains *tr, unsigned seed)
 	}
 }
 
+/* zeta of synapse (i -> o) in step s, the last spikes seen in steps lpre
+ * and lpost, the delay read as dq.  Cumulative traces: the causal term is
+ * summed over every presynaptic spike k, sum_k exp(-(t_post^f - t_k -
+ * d)/tau-), the acausal one over every postsynaptic spike l, sum_l
+ * exp(-(t_pre^f + d - t_l)/tau+) (all of them are on the term's side of the
+ * pair when the most recent ones are). */
+static double zeta(const Trains *tr, const Rule *r, int s, int o, int i, int lpre, int lpost,
+		   double dq)
+{
+	double tpost = (lpost + 1) * DT, tpre = (lpre + 1) * DT, td = tpost - tpre - dq, z = 0;
+	if (!r->cumulative)
+		return td >= 0 ? r->eta_neg * exp(-fabs(td) / r->tc_neg)
+			       : r->eta_pos * exp(-fabs(td) / r->tc_pos);
+	for (int k = 0; k < s; k++) {
+		if (td >= 0 && tr->pre[k][i])
+			z += r->eta_neg * exp(-(tpost - (k + 1) * DT - dq) / r->tc_neg);
+		if (td < 0 && tr->post[k][o])
+			z += r->eta_pos * exp(-(tpre + dq - (k + 1) * DT) / r->tc_pos);
+	}
+	return z;
+}
+
 /* The page's equation, replayed: rd[s][o][i] is the delay of synapse
- * (i -> o) after step s.  Cumulative traces: the causal term summed over
- * every presynaptic spike k, sum_k exp(-(t_post^f - t_k - d)/tau-), the
- * acausal one over every postsynaptic spike l, sum_l exp(-(t_pre^f + d -
- * t_l)/tau+) (all of them are on the term's side of the pair when the
- * most recent ones are). */
+ * (i -> o) after step s. */
 static void replay(const Trains *tr, const Rule *r, double rd[STEPS][NPOST][NPRE])
 {
 	for (int o = 0; o < NPOST; o++)
@@ -89,21 +108,11 @@ static void replay(const Trains *tr, const Rule *r, double rd[STEPS][NPOST][NPRE
 			int lpre = -1, lpost = -1;    /* last spike steps seen */
 			for (int s = 0; s < STEPS; s++) {
 				if (lpre >= 0 && lpost >= 0) {
-					double k = floor(d / DT + 0.5) * DT;
-					double dq = fabs(d - k) <= r->tol ? k : d;
-					double td = (lpost + 1) * DT - (lpre + 1) * DT - dq;
-					double z = 0, tpost = (lpost + 1) * DT, tpre = (lpre + 1) * DT;
-					if (!r->cumulative)
-						z = td >= 0 ? r->eta_neg * exp(-fabs(td) / r->tc_neg)
-							    : r->eta_pos * exp(-fabs(td) / r->tc_pos);
-					else
-						for (int k = 0; k < s; k++) {
-							if (td >= 0 && tr->pre[k][i])
-								z += r->eta_neg * exp(-(tpost - (k + 1) * DT - dq) / r->tc_neg);
-							if (td < 0 && tr->post[k][o])
-								z += r->eta_pos * exp(-(tpre + dq - (k + 1) * DT) / r->tc_pos);
-						}
-					d += fabs(r->gamma) * (r->Ms ? r->Ms[s] : r->M) * z;
+					/* interp tolerance: within tol of a whole step, that step */
+					double grid = floor(d / DT + 0.5) * DT;
+					double dq = fabs(d - grid) <= r->tol ? grid : d;
+					double M = r->Ms ? r->Ms[s] : r->M;
+					d += fabs(r->gamma) * M * zeta(tr, r, s, o, i, lpre, lpost, dq);
 					d = fmin(fmax(d, 0), r->maxd);
 				}
 				rd[s][o][i] = d;
@@ -592,7 +601,8 @@ START_TEST(test_example)
 	ck_assert_int_eq(e2e_run(dir, "'%s' build '%s' -o idl", e2e_snnc(), file), 0);
 	e2e_sim(dir, "idl", "anti", NULL);
 	e2e_sim(dir, "idl", "hebb", "--set syn.eta_neg=-0.02ms --set syn.eta_pos=0.02ms");
-	snn_npy_array d, h, a, st;
+	e2e_sim(dir, "idl", "neg", "--set reward=-1");
+	snn_npy_array d, h, a, st, ng;
 	e2e_load(dir, "anti", "syn.delay.npy", &d);
 	e2e_load(dir, "hebb", "syn.delay.npy", &h);
 	e2e_load(dir, "anti", "syn.arrived.npy", &a);
@@ -609,7 +619,10 @@ START_TEST(test_example)
 		      "arrivals at %.4f ms, output spike at %.4f ms", a0 / MS, last / MS);
 	/* at the start they were 4 ms apart (1 ms delays) */
 	ck_assert_msg(h.data[998] < 1 * MS, "Hebbian: input 0 at %g ms", h.data[998] / MS);
-	snn_npy_free(&d), snn_npy_free(&h), snn_npy_free(&a), snn_npy_free(&st);
+	/* the reward is bound to the global: M = -1 turns anti-Hebbian into Hebbian */
+	e2e_load(dir, "neg", "syn.delay.npy", &ng);
+	ck_assert(memcmp(ng.data, h.data, (size_t)h.count * sizeof(double)) == 0);
+	snn_npy_free(&d), snn_npy_free(&h), snn_npy_free(&a), snn_npy_free(&st), snn_npy_free(&ng);
 	e2e_cleanup(dir);
 }
 END_TEST

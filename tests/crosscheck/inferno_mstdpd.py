@@ -351,7 +351,7 @@ def delivery_rows(pre, post):
     for k in range(STEPS):
         for o in range(NPOST):
             for i in range(NPRE):
-                d = used[k, o, i]
+                d = used[k, o, i]      # (d/dt to 1e-9 first: float64 noise is no step)
                 e = k - math.ceil(round(d / DT, 9))
                 want[k, o, i] = 0 <= d <= 50.0 and e >= 0 and pre[e, i]
                 if want[k, o, i]:

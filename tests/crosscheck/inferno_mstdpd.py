@@ -120,31 +120,32 @@ _memo = {}
 
 def theirs(pre, post, eta_neg, eta_pos, tc_neg=10.0, tc_pos=7.0, gamma=1.0, M=1.0,
            tol=0.0, max_delay=50.0, clamp=False, d0=D0, dtype=torch.float64):
-    """The library's delays [STEPS, NPOST, NPRE] (ms) after each step, and
+    """The library's delays [steps, post, pre] (ms) after each step, and
     what each synapse delivered in each step.  M: a float, or one per step."""
     key = (pre.tobytes(), post.tobytes(), eta_neg, eta_pos, tc_neg, tc_pos, gamma,
            np.asarray(M).tobytes(), tol, max_delay, clamp, d0, dtype)
     if key in _memo:
         return _memo[key]
     torch.set_default_dtype(dtype)
-    conn = LinearDense(NPRE, NPOST, DT,
+    steps, npre, npost = len(pre), pre.shape[1], post.shape[1]
+    conn = LinearDense(npre, npost, DT,
                        synapse=DeltaCurrent.partialconstructor(spike_charge=DT),
                        delay=max_delay,
                        weight_init=lambda x: torch.ones_like(x),
                        delay_init=lambda x: torch.tensor(
-                           [[d0_ms(o, i, d0) for i in range(NPRE)] for o in range(NPOST)],
+                           [[d0_ms(o, i, d0) for i in range(npre)] for o in range(npost)],
                            dtype=x.dtype))
-    layer = Serial(conn, Forced(NPOST, DT, post))
+    layer = Serial(conn, Forced(npost, DT, post))
     conn.updater = conn.defaultupdater()
     tr = DelayAdjustedMSTDPD(lr_neg=eta_neg, lr_pos=eta_pos, tc_neg=tc_neg, tc_pos=tc_pos,
                              interp_tolerance=tol)
     tr.register_cell("cell", layer.cell)
     tr.train()
     x = torch.as_tensor(pre, dtype=dtype)
-    ds, got = np.zeros((STEPS, NPOST, NPRE)), np.zeros((STEPS, NPOST, NPRE))
-    Ms = np.broadcast_to(np.asarray(M, dtype=np.float64), (STEPS,))
+    ds, got = np.zeros((steps, npost, npre)), np.zeros((steps, npost, npre))
+    Ms = np.broadcast_to(np.asarray(M, dtype=np.float64), (steps,))
     with torch.no_grad():
-        for k in range(STEPS):
+        for k in range(steps):
             layer(x[k:k + 1])
             # delivered this step, at this step's delays (B I O; Q/dt = 1)
             got[k] = conn.syncurrent[0].T.numpy()
@@ -374,6 +375,33 @@ def delivery_rows(pre, post):
            "spikes delivered per step", ga.reshape(STEPS, -1), mine.reshape(STEPS, -1), 0)
 
 
+def example_rows():
+    """examples/inferno_delay_learning.snn itself: its input trains and its
+    output spikes (the teacher's: the inputs' 2 mV never fire it) drive the
+    library; its delays, recorded every 1 ms, beside theirs."""
+    r = xc.run(xc.example("inferno_delay_learning.snn"), sets={"syn.cumulative": 0})
+    steps = int(round(500 / DT))
+    pre = np.zeros((steps, 2), bool)
+    post = np.zeros((steps, 1), bool)
+    ti = np.rint(r["Out.spikes.t"] / (DT * 1e-3)).astype(int) - 1
+    post[ti, 0] = True
+    if not np.array_equal(ti, np.arange(25) * 200 + 120):
+        sys.exit("the example's output fires other than its teacher")
+    for j, t0 in ((0, 2.0), (1, 6.0)):
+        pre[np.rint(np.arange(25) * 200 + t0 / DT).astype(int) - 1, j] = True
+    b, _ = theirs(pre, post, 0.02, -0.02, tc_pos=10.0, max_delay=15.0, d0=(1.0, 0.0, 0.0))
+    sample = np.arange(9, steps, 10)                    # every 1 ms: steps 9, 19, ...
+    order = r["syn.pre"]
+    theirs_at = b[sample - 1][:, 0, order]              # our step k = their k - 1
+    for cum in (0, 1):
+        if cum:
+            r = xc.run(xc.example("inferno_delay_learning.snn"))
+        ours_at = r["syn.delay"] * 1e3
+        xc.row(LIB, CLS, "examples/inferno_delay_learning.snn" + ("" if cum else " nearest"),
+               "delay (ms), every 1 ms", ours_at, theirs_at, F64,
+               "trace_mode: the example's cumulative, inferno nearest only" if cum else "")
+
+
 def main():
     refused()
     pre, post = trains(1)
@@ -383,6 +411,7 @@ def main():
     clip_rows(pre, post)
     tolerance_rows(pre, post)
     delivery_rows(pre, post)
+    example_rows()
     xc.done()
 
 

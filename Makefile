@@ -44,7 +44,7 @@ CC_LIBOBJ := $(filter-out $(BUILD)/compiler/main.o,$(CC_OBJ))
 
 .PHONY: all deps check check-unit check-golden check-errors check-e2e check-gen \
 	check-fuzz-corpus check-asan \
-	cuba bench install clean examples fuzz
+	cuba bench install clean examples fuzz crosscheck
 all: deps $(BIN)/snnc $(RT_LIB) $(RT_MAIN) $(RT_HDRS)
 
 deps:
@@ -179,6 +179,12 @@ examples: all
 
 bench: all
 	sh bench/run.sh
+	sh bench/plasticity.sh
+
+# ---- against the seed libraries themselves (issue 7); never part of check/CI:
+# installs PyTorch and JAX in venvs under $SNNC_XC_HOME (docs/CROSSCHECK.md)
+crosscheck: all
+	sh tests/crosscheck/run.sh $(BIN)/snnc
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/snnc $(DESTDIR)$(PREFIX)/include/snnc

@@ -30,26 +30,6 @@ RESULTS=bench/results/cuba.tsv
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 
-# ---- Brian2: bench/.venv with the newest brian2, else Debian's python3-brian
-brian_python() {
-	if [ -x bench/.venv/bin/python ] && bench/.venv/bin/python -c 'import brian2' 2>/dev/null; then
-		echo bench/.venv/bin/python; return
-	fi
-	echo "bench: installing brian2 into bench/.venv" >&2
-	# brian2 2.9 still calls ndarray.ptp, which numpy 2.4 removed
-	if python3 -m venv bench/.venv >&2 &&
-	   bench/.venv/bin/pip install -q brian2 'numpy<2.4' >&2 &&
-	   bench/.venv/bin/python -c 'import brian2' 2>/dev/null; then
-		echo bench/.venv/bin/python; return
-	fi
-	echo "bench: pip failed; trying Debian's python3-brian" >&2
-	if ! /usr/bin/python3 -c 'import brian2' 2>/dev/null && [ "$(id -u)" = 0 ]; then
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-brian >&2 || true
-	fi
-	/usr/bin/python3 -c 'import brian2' 2>/dev/null && echo /usr/bin/python3
-}
-
-
 # run_snnc N PRECISION: prints "loop total" or "n/a n/a"
 run_snnc() {
 	d="$TMP/snnc-$1-$2"

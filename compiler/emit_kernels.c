@@ -24,6 +24,13 @@ void common_locals(Locals *l)
 	local(l, "dt", "const real dt = (real)sim->dt;");
 }
 
+static void lazy_locals(Locals *l, const Slot *s, const char *obj, const char *r)
+{
+	const char *st = s->stamp->local[SIDE_OWN], *dk = s->decay->local[SIDE_OWN];
+	local(l, st, "int64_t *%s%s = %s->%s;", r, st, obj, s->stamp->field);
+	local(l, dk, "const double *%s = %s->%s;", dk, obj, s->decay->field);
+}
+
 static const char *obj_side[] = { [SIDE_OWN] = "", [SIDE_PRE] = "_pre", [SIDE_POST] = "_post" };
 
 static void slot_local(Locals *l, const Slot *s, Side side, const char *obj, const char *r)
@@ -40,6 +47,8 @@ static void slot_local(Locals *l, const Slot *s, Side side, const char *obj, con
 		if (s->kind == SL_INPUT)
 			local(l, s->local_next[side], "real *%s%s = %s->%s;", r, s->local_next[side], obj,
 			      s->field_next);
+		if (s->stamp)           /* a lazy trace */
+			lazy_locals(l, s, obj, r);
 		return;
 	case SL_T_LAST:
 	case SL_SPIKED:
@@ -96,6 +105,7 @@ static Locals *conn_locals(const Conn *c)
 	local(l, "prei", "const int32_t *restrict prei = csr->pre;");
 	VEC_EACH(Var *, v, c->syn->vars)
 		slot_local(l, conn_slot(LAY, c, v), SIDE_OWN, "cc", "restrict ");
+	local(l, "now", "const int64_t now = step + 1;   /* lazy traces: brought to the end of phase 1 */");
 	local(l, "prepop", "%s *prepop = &m->%s;", pop_type(c->pre.pop), pop_field(c->pre.pop));
 	local(l, "postpop", "%s *postpop = &m->%s;", pop_type(c->post.pop), pop_field(c->post.pop));
 	/* no restrict: pre and post may be the same population */
@@ -668,9 +678,30 @@ static Vec *segments(Vec *body, VarKind trace, Vec *per_neuron)
 	return runs;
 }
 
+/* Lazy traces (DESIGN.md "Lazy traces"): before a run of statements, each
+ * lazy trace it reads or writes is brought up to date at its neuron (`pre`
+ * or `j`, as every kernel names them): the decay of the steps since its
+ * stamp, once per neuron and step (a second run finds the stamp current). */
+static void lazy_sync(const Conn *c, const Vec *stmts)
+{
+	VEC_EACH(Var *, v, c->syn->vars) {
+		if (!lazy_trace(v) || !stmts_touch(stmts, v))
+			continue;
+		const Slot *s = conn_slot(LAY, c, v);
+		const char *e = v->kind == VK_PRE_STATE ? "pre" : "j";
+		const char *x = s->local[SIDE_OWN], *st = s->stamp->local[SIDE_OWN];
+		open_block("if (%s[%s] != now)", st, e);
+		ln("%s[%s] *= (real)snn_decay(%s, now - %s[%s]);   /* %s: lazy decay */", x, e,
+		   s->decay->local[SIDE_OWN], st, e, v->name);
+		ln("%s[%s] = now;", st, e);
+		close_block();
+	}
+}
+
 static void seg_stmts(const void *arg)
 {
 	const Seg *g = arg;
+	lazy_sync(g->a->k->conn, g->stmts);
 	lets_open(g->a->c);
 	emit_stmts(g->stmts, g->a->c, false);
 	lets_close(g->a->c);
@@ -739,6 +770,7 @@ static void deliver_syns_loop(const void *arg)
 	ln("\tSNN_PREFETCH(post + due[k + 8]);");
 	ln("const int64_t s = due[k];");
 	capture_begin();
+	lazy_sync(((const IArg *)arg)->k->conn, ((const IArg *)arg)->k->body);
 	stmts_loop(arg);
 	char *text = capture_end();
 	put_with_locals(synapse_locals(), text);
@@ -856,15 +888,19 @@ static Vec *tick_runs(Vec *body, Vec *kinds)
 	return runs;
 }
 
-/* Does a run add to or assign the post neuron (a scatter: synapses of one
- * row may share a post neuron, so the loop must stay scalar)? */
-static bool writes_post_neuron(Vec *stmts)
+/* Does a run assign a state of the post neuron?  The synapses of one row
+ * have distinct post neurons, so a scatter into an input (its next
+ * buffer, which nothing reads during the step) leaves the iterations
+ * independent; a post state may also be read in the same loop — as pre.X
+ * of a recurrent connection, or through a modulator bound to that
+ * population — so its loop keeps its order. */
+static bool writes_post_state(Vec *stmts)
 {
 	VEC_EACH(Stmt *, st, stmts) {
 		if (st->kind == ST_IF) {
-			if (writes_post_neuron(st->then_) || writes_post_neuron(st->else_))
+			if (writes_post_state(st->then_) || writes_post_state(st->else_))
 				return true;
-		} else if (st->target->kind == EX_MEMBER) {
+		} else if (st->target->kind == EX_MEMBER && st->target->var->kind != VK_INPUT) {
 			return true;
 		}
 	}
@@ -896,8 +932,9 @@ static void run_with_elem(const Seg *g, const char *elem)
 
 /* One presynaptic neuron: its pre-state runs, and for each per-synapse run
  * a loop over its CSR row.  The row is contiguous and every per-synapse
- * array is restrict, so a run that writes only per-synapse state is a
- * plain loop the C compiler vectorises (post.X reads are gathers). */
+ * array is restrict, so a run that writes only per-synapse state and post
+ * inputs is a plain loop the C compiler vectorises (post.X and post
+ * traces are gathers, post.I += a scatter). */
 static void tick_pre_body(const void *arg)
 {
 	const Sweep *w = arg;
@@ -907,7 +944,7 @@ static void tick_pre_body(const void *arg)
 			run_with_elem(&g, "pre");
 			continue;
 		}
-		if (!writes_post_neuron(g.stmts))
+		if (!writes_post_state(g.stmts))
 			ln("SNN_INDEPENDENT");
 		loop("for (int64_t s = row[pre], end = row[pre + 1]; s < end; s++)", row_locals(),
 		     seg_stmts, &g);
@@ -949,10 +986,11 @@ static void syn_tick_body(const void *arg)
 	}
 }
 
-/* A loop over a CSR row whose iterations write only their own synapse has
- * no dependence between iterations, but clang cannot see it: restrict on
- * locals is not kept, and a gather (post.X, a post trace) has no bounds
- * for a run-time overlap check.  So say it (assume_safety, GCC's ivdep). */
+/* A loop over a CSR row whose iterations write only their own synapse (and
+ * the next buffer of their post neuron's input) has no dependence between
+ * iterations, but clang cannot see it: restrict on locals is not kept,
+ * and a gather or scatter (post.X, a post trace) has no bounds for a
+ * run-time overlap check.  So say it (assume_safety, GCC's ivdep). */
 static void independent_macro(void)
 {
 	ln("#ifndef SNN_INDEPENDENT");

@@ -66,10 +66,10 @@ static int field_group(const Slot *s)
 	switch (s->kind) {
 	case SL_SIZE: return 0;
 	case SL_STATE: case SL_INPUT: case SL_T_LAST: case SL_SPIKED: case SL_REF_UNTIL:
-	case SL_REF_BASE: case SL_TRACE:
+	case SL_REF_BASE: case SL_TRACE: case SL_STAMP:
 		return 1;
 	case SL_PARAM: case SL_RATE: return 2;
-	case SL_PROPAGATOR: case SL_PROP_PRE: case SL_PROP_POST: case SL_PROP_SYN: return 3;
+	case SL_PROPAGATOR: case SL_PROP_PRE: case SL_PROP_POST: case SL_PROP_SYN: case SL_DECAY: return 3;
 	case SL_GEN: case SL_DELAY: case SL_QUEUE: return 4;
 	case SL_LET: case SL_GLOBAL: case SL_MODULATOR: return -1;   /* globals: fields of model_t itself */
 	}
@@ -97,6 +97,10 @@ static void field_decl(const Slot *s)
 	}
 	case SL_DELAY:
 		ln("%s%s%s%s;   /* steps%s */", s->ctype, sp, star, s->field, s->array ? ", per synapse" : "");
+		return;
+	case SL_DECAY:
+		ln("double %s[2 + SNN_DECAY_TABLE];   /* lazy %s: the factor over one step, its log, "
+		   "powers */", s->field, s->var->name);
 		return;
 	default:
 		ln("%s%s%s%s;", s->ctype, sp, star, s->field);
@@ -487,8 +491,12 @@ static void trace_inits(const Conn *c, Side side)
 	bool any = false;
 	VEC_EACH(Var *, v, c->syn->vars)
 		if (v->kind == kind) {
+			const Slot *s = conn_slot(LAY, c, v);
 			ln("cc->%s = snn_alloc_array(sim, (size_t)sim->pops[%d].n + 1, sizeof(real));",
-			   conn_slot(LAY, c, v)->field, p->index);
+			   s->field, p->index);
+			if (s->stamp)      /* zeroed: every value is that of step 0 */
+				ln("cc->%s = snn_alloc_array(sim, (size_t)sim->pops[%d].n + 1, sizeof(int64_t));",
+				   s->stamp->field, p->index);
 			any = true;
 		}
 	if (!any)
@@ -662,6 +670,65 @@ static void trace_propagator_body(const void *arg)
 	propagator(&x, L, "cc", conn_internal(LAY, a->c, a->kind));
 }
 
+/* A lazy trace's decay factor over one step, G: what the clock-driven
+ * kernel's scheme does to dx/dt = a x in one step (h = a dt), in double,
+ * rounded to real as that kernel's factor is.  When G changes (a param
+ * set between steps), every neuron is first brought up to the current
+ * step with the old G, so that the new one applies from now on, as it
+ * would clock-driven.  The same G (a restore, an unrelated param) leaves
+ * the values alone: a restored run goes on bit for bit. */
+typedef struct DecayArg {
+	const Conn *c;
+	const Var *x;
+} DecayArg;
+
+static void decay_body(const void *arg)
+{
+	const DecayArg *a = arg;
+	const Slot *s = conn_slot(LAY, a->c, a->x);
+	const char *st = s->stamp->field, *dk = s->decay->field;
+	Ctx x = struct_ctx(NULL, a->c);
+	x.lets = lets_new();
+	compute_lets(&x, a->x->lazy_rate);
+	ln("const double A = %s;   /* %s: d%s/dt = A %s, %s */", cx(a->x->lazy_rate, &x),
+	   a->x->name, a->x->name, a->x->name, scheme_names[a->x->lazy_scheme]);
+	if (a->x->lazy_scheme != SCH_EXACT)
+		ln("const double h = A * sim->dt;");
+	/* explicit schemes: g - 1 is a polynomial p in h, log g = log1p(p)
+	 * exactly enough; exponential ones: the factor as the kernel rounds it */
+	const char *poly = NULL;
+	switch ((Scheme)a->x->lazy_scheme) {
+	case SCH_EULER: poly = "h"; break;
+	case SCH_RK2: poly = "h + h * h / 2"; break;
+	case SCH_RK4: poly = "h + h * h / 2 + h * h * h / 6 + h * h * h * h / 24"; break;
+	case SCH_EXPEULER:
+		ln("const double g = (real)exp(h);   /* the factor the clock-driven kernel uses */");
+		break;
+	case SCH_EXACT:
+		ln("double Phi_0_0, Psi_0_0;");
+		ln("snn_expm(1, &A, sim->dt, &Phi_0_0, &Psi_0_0);");
+		ln("const double g = (real)Phi_0_0;   /* the factor the clock-driven kernel uses */");
+		break;
+	}
+	if (poly) {
+		ln("const double p = %s;", poly);
+		ln("const double g = 1 + p, lg = g > 0 ? log1p(p) : 0;   /* g <= 0: snn_decay uses pow */");
+	} else {
+		ln("const double lg = log(g);");
+	}
+	open_block("if (g != cc->%s[0] || lg != cc->%s[1])", dk, dk);
+	ln("const int64_t now = sim->step;");
+	open_block("for (int32_t i = 0; i < sim->pops[%d].n; i++)",
+		   (a->x->kind == VK_PRE_STATE ? a->c->pre.pop : a->c->post.pop)->index);
+	open_block("if (cc->%s[i] != now)", st);
+	ln("cc->%s[i] *= (real)snn_decay(cc->%s, now - cc->%s[i]);", s->field, dk, st);
+	ln("cc->%s[i] = now;", st);
+	close_block();
+	close_block();
+	ln("snn_decay_table(cc->%s, g, lg);", dk);
+	close_block();
+}
+
 static void update_body(const void *arg)
 {
 	(void)arg;
@@ -683,6 +750,14 @@ static void update_body(const void *arg)
 			Locals *l = locals_new();
 			local(l, "cc", "%s *cc = &m->%s;", conn_type(c), conn_field(c));
 			block("", l, trace_propagator_body, &(PropArg){ c, k });
+		}
+	VEC_EACH(Conn *, c, NET->conns)
+		VEC_EACH(Var *, v, c->syn->vars) {
+			if (!lazy_trace(v))
+				continue;
+			Locals *l = locals_new();
+			local(l, "cc", "%s *cc = &m->%s;", conn_type(c), conn_field(c));
+			block("", l, decay_body, &(DecayArg){ c, v });
 		}
 }
 
@@ -829,7 +904,25 @@ static void record_rows(void)
 	ln("};");
 }
 
-static int NBUFS;
+static int NBUFS, NLAZY;
+
+/* Where each lazy trace keeps its stamps and factor (snn_get, snn_set,
+ * monitors decay it to the current step). */
+static void lazy_rows(void)
+{
+	NLAZY = 0;
+	VEC_EACH(Slot *, s, LAY->slots)
+		if (s->stamp) {
+			if (!NLAZY++)
+				ln("static const snn_lazy_desc lazies[] = {");
+			ln("\t{ %d, offsetof(model_t, %s), offsetof(model_t, %s) },   /* %s.%s */", s->row,
+			   model_member(s->stamp), model_member(s->decay), s->conn->name, s->name);
+		}
+	if (NLAZY) {
+		ln("};");
+		blank();
+	}
+}
 
 /* What a checkpoint holds of model_t: every slot with a checkpoint kind
  * (rebuilt ones are compared, not loaded). */
@@ -879,6 +972,7 @@ void emit_tables(void)
 	blank();
 	buf_rows();
 	blank();
+	lazy_rows();
 }
 
 /* The integrators in use: "exact", or "P: exact, Q: rk4" when they differ. */
@@ -920,5 +1014,7 @@ void emit_model_desc(void)
 	ln("\t.update = model_update,");
 	ln("\t.step = model_step,");
 	ln("\t.nbufs = %d, .bufs = bufs,", NBUFS);
+	if (NLAZY)
+		ln("\t.nlazy = %d, .lazy = lazies,", NLAZY);
 	ln("};");
 }

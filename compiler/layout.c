@@ -71,6 +71,8 @@ const CNameRule c_name_rules[CN_COUNT] = {
 	[CN_POP_FIELD] = { "pop_", NULL, NS_MODEL_FIELD },
 	[CN_CONN_FIELD] = { "conn_", NULL, NS_MODEL_FIELD },
 	[CN_GLOBAL] = { "g_", NULL, NS_MODEL_FIELD },
+	[CN_STAMP] = { "st_", NULL, NS_LOCAL },
+	[CN_DECAY] = { "dk_", NULL, NS_LOCAL },
 };
 
 /* The kernels' suffixes (after CN_KERNEL_*'s "_"); "let" is followed by the
@@ -88,13 +90,13 @@ const char *const c_fixed_names[] = {
 	"row", "csr", "nsyn", "due", "nd", "end", "step", "seed", "t", "t0", "dt", "sqrtdt",
 	"refr", "refstep", "refstep_pre", "refstep_post", "refu", "refu_pre", "refu_post",
 	"fire", "rt", "prepop", "postpop", "spec", "err", "errlen", "sim", "sim_", "i0", "i1",
-	"out", "times", "index", "maxd", "sec", "nonfinite", "which", "A", "Phi_0_0", "Psi_0_0", "tmp",
+	"out", "times", "index", "maxd", "sec", "nonfinite", "which", "A", "Phi_0_0", "Psi_0_0", "tmp", "now", "g", "h", "lg",
 	/* fields */
 	"ref_until", "ref_base", "Phi", "Psi", "gen", "delay", "q",
 	"Phi_pre", "Psi_pre", "Phi_post", "Psi_post", "Phi_syn", "Psi_syn",
 	/* file scope */
 	"real", "model_t", "model_defaults", "model_setup", "model_update", "model_step",
-	"pops", "conns", "vars", "records", "bufs", "snn_model_main", "network_tick", "nr_0",
+	"pops", "conns", "vars", "records", "bufs", "lazies", "snn_model_main", "network_tick", "nr_0",
 	"SNN_VECTORIZE", "SNN_INDEPENDENT", "SNN_PREFETCH", "realbits", "snn_sign", "snn_heaviside", "snn_sigmoid",
 	"snn_relu", "snn_clip",
 	NULL,
@@ -182,6 +184,28 @@ static bool input_connected(const Pop *p, const Var *in)
 	return false;
 }
 
+/* A lazy trace's stamps (per neuron of its side: the number of steps whose
+ * decay its value includes) and its decay factor over one step (set by
+ * model_update).  Both saved: a restored run goes on bit for bit, and
+ * model_update compares the factor with the one in use (DESIGN.md "Lazy
+ * traces"). */
+static void lazy_slots(Slot *trace, Var *v, int owner, Conn *c)
+{
+	Slot *s = trace->stamp = new_slot(SL_STAMP, arena_printf("%s.stamp", v->name), OWN_CONN, owner);
+	array_of(s, trace->count, "int64_t", c_name(CN_STAMP, v->name, NULL));
+	s->local[SIDE_OWN] = s->field;
+	saved(s, CK_SAVE, trace->buf_count);
+	s->var = v;
+	s->conn = c;
+	s = trace->decay = new_slot(SL_DECAY, arena_printf("%s.decay", v->name), OWN_CONN, owner);
+	/* the factor, its log, the decay over 0 .. SNN_DECAY_TABLE - 1 steps */
+	scalar_of(s, "double[2 + SNN_DECAY_TABLE]", c_name(CN_DECAY, v->name, NULL));
+	s->local[SIDE_OWN] = s->field;
+	saved(s, CK_SAVE, "SNN_BUF_ONE");
+	s->var = v;
+	s->conn = c;
+}
+
 static void model_var_slot(Slot ***table, int owner, Var *v, OwnerKind o, Pop *p, Conn *c,
 			   int let_number)
 {
@@ -213,6 +237,8 @@ static void model_var_slot(Slot ***table, int owner, Var *v, OwnerKind o, Pop *p
 			 c_name(CN_ARRAY, v->name, NULL));
 		saved(s, CK_SAVE, v->kind == VK_PRE_STATE ? "SNN_BUF_PRE" : "SNN_BUF_POST");
 		s->row_kind = "SNN_VK_STATE";
+		if (lazy_trace(v))
+			lazy_slots(s, v, owner, c);
 		break;
 	case VK_PARAM:
 		s = new_slot(SL_PARAM, v->name, o, owner);
@@ -443,6 +469,7 @@ static const char *slot_kind_names[] = {
 	[SL_GEN] = "generator", [SL_SIZE] = "size", [SL_DELAY] = "delay", [SL_QUEUE] = "queue",
 	[SL_TRACE] = "trace", [SL_PROP_PRE] = "propagator", [SL_PROP_POST] = "propagator",
 	[SL_PROP_SYN] = "propagator", [SL_GLOBAL] = "global", [SL_MODULATOR] = "modulator",
+	[SL_STAMP] = "stamp", [SL_DECAY] = "decay",
 };
 
 static const char *count_text(const Slot *s)

@@ -163,7 +163,10 @@ static bool forcing_ok(const Expr *e)
 
 static bool per_element(const Expr *e)
 {
-	if (depends_on_kind(e, VK_STATE) || depends_on_kind(e, VK_INPUT))
+	/* a modulator changes during the run (and a bound population's
+	 * element per neuron): like an input, held over the step */
+	if (depends_on_kind(e, VK_STATE) || depends_on_kind(e, VK_INPUT) ||
+	    depends_on_kind(e, VK_MODULATOR))
 		return true;
 	for (int b = BI_NONE + 1; b < BI_COUNT; b++)
 		if (bi_table[b].per_element && reads_builtin(e, (Builtin)b))
@@ -201,8 +204,10 @@ static void lower_exact(Model *m, Lowered *L)
 			if (per_element(a)) {
 				if (n > 1) {
 					error_at(L->ode[i]->loc, "exact: the coefficient of '%s' in the ODE "
-						 "of '%s' varies per element; with several ODEs this is not "
-						 "supported yet", L->x[j]->name, L->x[i]->name);
+						 "of '%s' varies %s; with several ODEs this is not "
+						 "supported yet", L->x[j]->name, L->x[i]->name,
+						 depends_on_kind(a, VK_MODULATOR) ? "during the run (it reads "
+						 "a modulator)" : "per element");
 					return;
 				}
 				L->a_per_element = true;
@@ -526,6 +531,139 @@ static void check_synapse(const Model *m, const Conn *c)
 	check_tick(m->on_tick);
 }
 
+/* ---------------------------------------------------------- lazy traces
+ *
+ * A trace whose ODE is dx/dt = a x, with a the same for every neuron and
+ * step, and which only on pre / on post touch, need not be integrated
+ * every step: the printed event code brings the neuron's value up to date
+ * first, x *= G^n with G the scheme's factor over one step and n the steps
+ * since its stamp (DESIGN.md "Lazy traces").  Its ODE leaves the side's
+ * system, so a side whose traces are all lazy has no trace kernel. */
+
+static Network *LNET;      /* the network being lowered: its on tick reads */
+static bool NO_LAZY;       /* --no-lazy-traces */
+
+static bool stmt_touches(const Stmt *st, const Var *x)
+{
+	if (st->kind == ST_ASSIGN && st->target->var == x)
+		return true;
+	if (depends_on(st->value, x))
+		return true;
+	return st->kind == ST_IF && (stmts_touch(st->then_, x) || stmts_touch(st->else_, x));
+}
+
+bool stmts_touch(const Vec *body, const Var *x)
+{
+	VEC_EACH(Stmt *, st, body)
+		if (stmt_touches(st, x))
+			return true;
+	return false;
+}
+
+bool lazy_trace(const Var *x)
+{
+	return x && x->lazy_rate;
+}
+
+/* THE predicate: is trace x read or written anywhere but in on pre /
+ * on post (whose printed code brings it up to date before each use)?
+ * One line per place a trace can be read; a new place that runs outside
+ * the events (a new block, a new reader) is one more line here, or the
+ * trace would be read stale. */
+static bool read_outside_events(const Model *m, const Var *x)
+{
+	VEC_EACH(Member *, ode, m->odes)             /* another ODE: per-synapse states, traces */
+		if (ode != x->ode && (depends_on(ode->value, x) || depends_on(ode->coef, x)))
+			return true;
+	if (stmts_touch(m->on_tick, x))              /* the synapse's on tick: every step */
+		return true;
+	if (LNET && stmts_touch(LNET->on_tick, x))   /* the network's on tick */
+		return true;
+	/* Not here: initial values (read at t = 0, when every stamp is 0) and
+	 * lets (their readers are the places above or event blocks); records,
+	 * snn_get and snn_set go through the runtime, which decays the value to
+	 * the current step (snn_lazy_get, DESIGN.md "Lazy traces"). */
+	return false;
+}
+
+/* A variable whose value is the same for every neuron and step of the run:
+ * the synapse's own params (model_update recomputes G when one changes),
+ * units, dt; a let of those. */
+static bool run_constant_var(const Var *v, const Model *m)
+{
+	switch (v->kind) {
+	case VK_PARAM: return v->model == m;
+	case VK_UNIT: return true;
+	case VK_BUILTIN: return v->builtin == BI_DT;
+	case VK_LET: return v->model == m;
+	default: return false;
+	}
+}
+
+static bool not_constant(const Expr *e, void *arg)
+{
+	const Model *m = arg;
+	if (e->kind == EX_MEMBER || e->kind == EX_PRE || e->kind == EX_POST)
+		return true;
+	if (e->kind == EX_CALL && (e->builtin == FN_NONE || fn_table[e->builtin].elem != EL_PURE ||
+				   e->builtin == FN_GRAD))
+		return true;
+	if (!e->var)
+		return false;
+	if (!run_constant_var(e->var, m))
+		return true;
+	if (e->var->kind == VK_LET) {
+		if (reads_random(e))
+			return true;
+		VEC_EACH(Var *, d, let_dependencies(e->var))
+			if (!run_constant_var(d, m))
+				return true;
+	}
+	return false;
+}
+
+/* The a of dx/dt = a x, constant over the run, or NULL if x's ODE is not of
+ * that form (an inhomogeneous term, another state, noise, t, a draw). */
+static Expr *decay_rate(const Model *m, Var *x)
+{
+	if (!x->ode)
+		return NULL;
+	Expr *f = rhs_of(x->ode);
+	Vec *vars = one_var(x);
+	if (expanded_size(f, vars) > MAX_EXPANDED)
+		return NULL;
+	f = simplify(expand_lets_reading(f, vars));
+	if (reads_random(f) || reads_builtin(f, BI_XI) || reads_builtin(f, BI_T))
+		return NULL;
+	Expr *a = simplify(deriv(f, x));
+	if (expr_any(a, not_constant, (void *)m))
+		return NULL;
+	if (!is_zero(simplify(subst(f, x, new_num(x->ode->loc, 0)))))
+		return NULL;
+	return a;
+}
+
+/* The ODEs of one side that stay clock-driven; the lazy ones get their rate
+ * and scheme and leave the system. */
+static Vec *split_lazy(Model *m, Vec *odes, const char *net_method)
+{
+	Scheme s;
+	if (NO_LAZY || !parse_scheme(m->method ? m->method : net_method, &s))
+		return odes;
+	Vec *clock = vec_new();
+	VEC_EACH(Member *, ode, odes) {
+		Var *x = model_var(m, ode->name);
+		Expr *a = read_outside_events(m, x) ? NULL : decay_rate(m, x);
+		if (a) {
+			x->lazy_rate = a;
+			x->lazy_scheme = s;
+		} else {
+			vec_push(clock, ode);
+		}
+	}
+	return clock;
+}
+
 static void lower_synapse(Conn *c, const char *net_method)
 {
 	Model *m = c->syn;
@@ -543,6 +681,8 @@ static void lower_synapse(Conn *c, const char *net_method)
 			check_init(in->value, in->var->kind, in->var->name);
 	if (error_count())
 		return;
+	m->odes_pre = split_lazy(m, m->odes_pre, net_method);
+	m->odes_post = split_lazy(m, m->odes_post, net_method);
 	if (m->odes_pre->n)
 		m->low_pre = lower_system(m, m->odes_pre, net_method);
 	if (m->odes_post->n)
@@ -554,6 +694,8 @@ static void lower_synapse(Conn *c, const char *net_method)
 bool lower(Unit *u)
 {
 	reported = NULL;
+	LNET = u->net;
+	NO_LAZY = u->no_lazy;
 	int before = error_count();
 	const char *method = u->net && u->net->method ? u->net->method : "euler";
 	if (u->net && u->net->method && strcmp(method, "euler")) {

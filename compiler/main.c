@@ -7,6 +7,7 @@
  * lines of LANGUAGE.md §5:
  *
  *   snnc build MODEL.snn [-o BIN] [--emit-c DIR] [-O0..-O3] [--cc CC] [--threads] [--mpi]
+ *              [--no-lazy-traces]
  *   snnc check MODEL.snn
  *   snnc run MODEL.snn [build options] [-- SIMULATOR ARGS]
  *
@@ -30,6 +31,7 @@ const char *default_cc(void);
 typedef struct Args {
 	const char *cmd, *model, *out, *emit_dir, *cc, *dump;
 	int opt;
+	bool no_lazy;        /* --no-lazy-traces */
 	int nsim;
 	char **sim;          /* after -- */
 } Args;
@@ -47,7 +49,8 @@ static void usage(FILE *f)
 	      "       snnc check MODEL.snn\n"
 	      "       snnc run MODEL.snn [build options] [-- SIMULATOR ARGS]\n"
 	      "         (run -o BIN: build the simulator at BIN, then run it)\n"
-	      "options: --dump=ast|layout|schedule|c  print a stage's result; --version\n", f);
+	      "options: --dump=ast|layout|schedule|c  print a stage's result; --version\n"
+	      "         --no-lazy-traces  decay every trace every step (no lazy decay at events)\n", f);
 }
 
 static Args parse_args(int argc, char **argv)
@@ -96,6 +99,8 @@ static Args parse_args(int argc, char **argv)
 				usage_error("unknown stage '%s' for --dump (ast, layout, schedule or c)", a.dump);
 		} else if (s[0] == '-' && s[1] == 'O' && s[2] >= '0' && s[2] <= '3' && !s[3]) {
 			a.opt = s[2] - '0';
+		} else if (!strcmp(s, "--no-lazy-traces")) {
+			a.no_lazy = true;   /* every trace clock-driven (tests, benchmarks) */
 		} else if (!strcmp(s, "--threads")) {
 			/* accepted: the simulator runs single-threaded for now */
 		} else if (!strcmp(s, "--mpi")) {
@@ -136,6 +141,7 @@ static Unit *compile(const Args *a)
 	stop_if_errors();
 	check_dims(u);
 	stop_if_errors();
+	u->no_lazy = a->no_lazy;
 	lower(u);
 	stop_if_errors();
 	return u;
@@ -263,6 +269,7 @@ static uint64_t cache_key(Unit *u, const Args *a)
 	h = fnv_str(h, realpath(a->model, abs) ? abs : a->model);
 	h = fnv_str(h, a->cc ? a->cc : default_cc());
 	h = fnv(h, &a->opt, sizeof a->opt);
+	h = fnv(h, &a->no_lazy, sizeof a->no_lazy);
 	const char *extra = getenv("SNNC_CFLAGS");
 	h = fnv_str(h, extra ? extra : "");
 	Map *seen = map_new();     /* files hashed, by path (one SrcFile each) */

@@ -187,8 +187,9 @@ static void resolve_expr(Scope *s, Expr *e)
 		if (!e->var)
 			error_at(e->loc, "unknown name '%s'", e->name);
 		else if (e->var->kind == VK_MODULATOR && !s->in_event)
-			error_at(e->loc, "modulator '%s' can be read only in 'on pre', 'on post' and "
-				 "'on tick' (elsewhere it is not supported yet)", e->name);
+			error_at(e->loc, "modulator '%s' cannot be read in an initial value, a param or a "
+				 "delay (not supported yet: it has a value only while the network runs)",
+				 e->name);
 		else if (e->var->kind == VK_BUILTIN)
 			e->builtin = e->var->builtin;
 		if (e->var && e->var->kind == VK_BUILTIN && e->var->builtin == BI_XI)
@@ -427,8 +428,12 @@ static void resolve_ode(Scope *s, Member *mb)
 	}
 	v->ode = mb;
 	vec_push(s->m->odes, mb);
+	/* a synapse's ODE kernels name both neurons (per synapse) or the
+	 * neuron of the trace's side: lower.c checks the side */
+	s->in_event = s->m->synapse;
 	resolve_expr(s, mb->coef);
 	resolve_expr(s, mb->value);
+	s->in_event = false;
 }
 
 static void resolve_on(Scope *s, Member *mb)
@@ -487,8 +492,12 @@ static void resolve_member(Scope *s, Member *mb)
 		}
 		break;
 	case MB_LET:
+		/* a let is evaluated where it is read: modulators are checked there
+		 * (lower.c for the sides, initial_modulator for initial values) */
+		s->in_event = m->synapse;
 		VEC_EACH(Decl *, d, mb->decls)
 			resolve_expr(s, d->init);
+		s->in_event = false;
 		break;
 	case MB_ODE:
 		resolve_ode(s, mb);
@@ -525,6 +534,45 @@ static void resolve_member(Scope *s, Member *mb)
 	default:
 		break;
 	}
+}
+
+/* A modulator read through the lets of e (a direct read is refused where
+ * it is resolved): the let e names, or NULL; *mod the modulator. */
+static const Expr *let_modulator(const Expr *e, Vec *seen, const Var **mod)
+{
+	if (!e)
+		return NULL;
+	if (e->kind == EX_NAME && e->var && e->var->kind == VK_LET && e->var->decl) {
+		VEC_EACH(const Var *, x, seen)
+			if (x == e->var)
+				return NULL;
+		vec_push(seen, (void *)e->var);
+		return let_modulator(e->var->decl->init, seen, mod) ? e : NULL;
+	}
+	if (e->kind == EX_NAME && e->var && e->var->kind == VK_MODULATOR) {
+		*mod = e->var;
+		return e;
+	}
+	const Expr *r;
+	if ((r = let_modulator(e->a, seen, mod)) || (r = let_modulator(e->b, seen, mod)) ||
+	    (r = let_modulator(e->c, seen, mod)))
+		return r;
+	VEC_EACH(Expr *, a, e->args)
+		if ((r = let_modulator(a, seen, mod)))
+			return r;
+	return NULL;
+}
+
+/* Initial values, params and delays are evaluated in setup, before the
+ * network runs: no modulator there, not even through a let. */
+static void initial_modulator(const Expr *e)
+{
+	const Var *mod = NULL;
+	const Expr *r = let_modulator(e, vec_new(), &mod);
+	if (r && r->var->kind == VK_LET)
+		error_at(r->loc, "let '%s' reads modulator '%s', which cannot be read in an initial "
+			 "value, a param or a delay (not supported yet: it has a value only while the "
+			 "network runs)", r->var->name, mod->name);
 }
 
 /* Deep copies of members: every connection resolves its own copy of its
@@ -596,6 +644,11 @@ static Model *resolve_model(TopDecl *td, Model *pre, Model *post, bool template_
 	declare_members(&s, members);
 	VEC_EACH(Member *, mb, members)
 		resolve_member(&s, mb);
+	if (m->synapse)
+		VEC_EACH(Member *, mb, members)
+			if (mb->kind != MB_LET)
+				VEC_EACH(Decl *, d, mb->decls)
+					initial_modulator(d->init);
 	if (m->reset->n && !m->spike)
 		error_at(m->loc, "neuron '%s' has a reset but no 'spike when'", m->name);
 	if (m->refractory && !m->spike)
@@ -928,6 +981,8 @@ static Init *resolve_init(Model *m, Model *pre, Model *post, const char *name, E
 		    .what = m->synapse ? "synapse" : "neuron", .template_ = !m->synapse };
 	int before = error_count();
 	resolve_expr(&s, value);
+	if (m->synapse)
+		initial_modulator(value);
 	if (error_count() == before && v->kind == VK_PARAM && per_element_value(value)) {
 		error_at(value->loc, "'%s' is a param, shared by the whole %s: its value cannot "
 			 "vary per element (declare it as a state for per-element values)",
@@ -1260,6 +1315,7 @@ static void connect_arg(NetCtx *c, Conn *cn, Expr *a, Model *pre, Model *post, V
 		Scope s = { .m = cn->syn, .pre = pre, .post = post, .builtins = builtins,
 			    .what = "synapse" };
 		resolve_expr(&s, v);
+		initial_modulator(v);
 		cn->delay = v;
 	} else if (!strcmp(k, "max_delay")) {
 		double d;

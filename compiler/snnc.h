@@ -352,6 +352,11 @@ typedef struct Var {
 	double unit_factor;    /* VK_UNIT */
 	double init_value;     /* VK_GLOBAL: its initial value (SI), a constant */
 	struct NetRead *nread; /* VK_GLOBAL: a value the network's on tick reads (sum(P.x), Img.index) */
+	/* VK_PRE_STATE / VK_POST_STATE decayed lazily (lower.c, lazy_trace):
+	 * dx/dt = lazy_rate * x with a rate constant over the run, integrated
+	 * under lazy_scheme; NULL: clock-driven */
+	Expr *lazy_rate;
+	int lazy_scheme;       /* Scheme */
 	/* VK_MODULATOR, per connection: what the network binds it to, a global
 	 * or a variable of a group with one element per post (pre) neuron */
 	bool pre_mod;          /* `pre modulator` */
@@ -511,6 +516,7 @@ typedef struct Unit {
 	Network *net;          /* NULL for a library */
 	const char *path;
 	struct Layout *layout; /* set by lower (networks only) */
+	bool no_lazy;          /* --no-lazy-traces: every trace clock-driven (set before lower) */
 	struct Schedule *sched;
 } Unit;
 
@@ -574,6 +580,11 @@ Lowered *lowered(const Model *m);
  * post) assign only that side's traces, so that it runs once per neuron? */
 bool stmt_per_neuron(const Stmt *st, VarKind trace);
 Expr *subst(const Expr *e, const Var *x, const Expr *by);   /* copy with x replaced */
+/* Does a statement list read or write x (through lets, conditions included)? */
+bool stmts_touch(const Vec *body, const Var *x);
+/* Lazy trace decay (DESIGN.md "Lazy traces"): is this pre / post state
+ * decayed at the events that touch it instead of every step? */
+bool lazy_trace(const Var *x);
 extern const char *scheme_names[];
 
 /* ---------------------------------------------------------------- layout.c
@@ -604,6 +615,8 @@ typedef enum {
 	SL_PROP_SYN,                 /* exact: propagator of its per-synapse states */
 	SL_GLOBAL,                   /* a network global: one double in model_t */
 	SL_MODULATOR,                /* a synapse's modulator: no storage, reads what it is bound to */
+	SL_STAMP,                    /* a lazy trace's per-neuron step stamp: the steps its value includes */
+	SL_DECAY,                    /* a lazy trace's decay factor over one step (derived from params) */
 } SlotKind;
 typedef enum { CK_NONE, CK_SAVE, CK_REBUILT } CkptKind;
 typedef enum { SIDE_OWN, SIDE_PRE, SIDE_POST } Side;
@@ -632,6 +645,7 @@ typedef struct Slot {
 	                            monitors, meta.json), -1 if not there */
 	const char *row_kind;    /* SNN_VK_* */
 	const char *eval;        /* lets: the monitor's evaluator function */
+	struct Slot *stamp, *decay;  /* a lazy trace: its SL_STAMP and SL_DECAY slots */
 } Slot;
 
 typedef struct Layout {
@@ -661,6 +675,7 @@ typedef enum {
 	CN_POP_TYPE, CN_POP_FIELD, CN_CONN_TYPE, CN_CONN_FIELD,   /* pop_P_t  pop_P  conn_C_t  conn_C */
 	CN_KERNEL_POP, CN_KERNEL_CONN,               /* pop_P_<suffix>  conn_C_<suffix> */
 	CN_GLOBAL,                                   /* g_reward: a global's field in model_t */
+	CN_STAMP, CN_DECAY,                          /* st_x dk_x: a lazy trace's stamps and factor */
 	CN_COUNT
 } CName;
 /* The C identifier of category k for the user name `name`; `suffix` is the

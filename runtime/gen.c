@@ -46,6 +46,7 @@ struct snn_gen {
 	/* poisson */
 	const double *rate;
 	double p;
+	double log_q;           /* log1p(-p), the denominator of every gap */
 	int64_t *next;          /* [n] step of the next spike, NEVER if none */
 	int32_t *link;          /* [n] next element in the same list */
 	int32_t *head;          /* [W] bucket lists */
@@ -138,7 +139,7 @@ static int64_t next_spike(const snn_sim *sim, const snn_gen *g, int32_t i, int64
 		return from + 1;
 	uint64_t s = from < 0 ? SNN_STEP_INIT : (uint64_t)from;
 	double u = snn_rand(sim->seed, SNN_STREAM_POISSON + (uint32_t)g->pop, (uint64_t)i, s, 0);
-	double gap = 1 + floor(log1p(-u) / log1p(-g->p));
+	double gap = 1 + floor(log1p(-u) / g->log_q);
 	if (!(gap < 1e15))
 		return NEVER;
 	return from + (int64_t)gap;
@@ -172,6 +173,7 @@ static void poisson_restart(snn_sim *sim, snn_gen *g, int64_t now)
 {
 	snn_pop *p = &sim->pops[g->pop];
 	g->p = step_prob(*g->rate, sim->dt);
+	g->log_q = log1p(-g->p);
 	int64_t w = window_for(g->p);
 	if (!g->head || w != g->w)
 		g->head = snn_alloc_array(sim, (size_t)w, sizeof *g->head);
@@ -456,6 +458,7 @@ static void poisson_load(snn_ckpt *c, snn_gen *g)
 {
 	snn_sim *sim = c->sim;
 	snn_ckpt_get(c, &g->p, sizeof g->p);
+	g->log_q = log1p(-g->p);
 	int64_t w = snn_ckpt_get_i64(c);
 	if (!c->failed && (w < 1 || w > 65536 || (w & (w - 1)))) {
 		snn_ckpt_fail(c, "the calendar of generator %s is damaged", sim->pops[g->pop].name);

@@ -85,6 +85,11 @@ int snn_var_is_scalar(const snn_var_desc *v);
 /* Address of a scalar's double, or of an array's first element. */
 void *snn_var_data(const snn_sim *sim, const snn_var_desc *v);
 double snn_load(const void *array, int type, int64_t i);
+/* The lazy-trace row of variable `var`, or NULL. */
+const snn_lazy_desc *snn_lazy_of(const snn_model *m, int var);
+/* Element i of lazy trace z as the clock-driven trace is after `now`
+ * steps: sim->step between steps, sim->step + 1 in phase 6 (monitors). */
+double snn_lazy_get(const snn_sim *sim, const snn_lazy_desc *z, int64_t i, int64_t now);
 /* Create every directory along path (mkdir -p).  0, or -1 with errno. */
 int snn_mkdir_p(const char *path);
 

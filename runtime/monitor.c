@@ -26,6 +26,7 @@ struct snn_monitor {
 	const snn_var_desc *var;    /* NULL for spikes */
 	int64_t i0, i1;             /* element range, absolute */
 	int64_t every;              /* sampling period in steps */
+	int64_t due;                /* the next multiple of every after step + 1 (0: not yet known) */
 	snn_npy_writer *values;     /* spikes: indices */
 	snn_npy_writer *times;
 	double *row;                /* one row of values; spikes: their times */
@@ -211,15 +212,39 @@ static int64_t read_row(snn_sim *sim, snn_monitor *mo)
 		v->eval(sim, mo->i0, mo->i1, mo->row);
 		return n;
 	}
+	const snn_lazy_desc *z = snn_lazy_of(sim->model, (int)(v - sim->model->vars));
+	if (z) {            /* a lazy trace, as it is after this step (phase 6) */
+		for (int64_t k = 0; k < n; k++)
+			mo->row[k] = snn_lazy_get(sim, z, mo->i0 + k, sim->step + 1);
+		return n;
+	}
 	const void *a = snn_var_data(sim, v);
 	for (int64_t k = 0; k < n; k++)
 		mo->row[k] = snn_load(a, v->type, mo->i0 + k);
 	return n;
 }
 
+/* Nonzero when step n samples: (n + 1) % every == 0, without a division in
+ * most steps.  mo->due, a multiple of every, is trusted only while step + 1
+ * lies within the period before it (--restore and the API may set the
+ * clock anywhere); otherwise it is computed afresh. */
+static int sample_due(const snn_sim *sim, snn_monitor *mo)
+{
+	int64_t s1 = sim->step + 1;
+	if (s1 == mo->due) {
+		mo->due = s1 + mo->every;
+		return 1;
+	}
+	if (s1 < mo->due && mo->due - s1 < mo->every)
+		return 0;
+	int64_t r = s1 % mo->every;
+	mo->due = s1 - r + mo->every;
+	return r == 0;
+}
+
 static void record_var(snn_sim *sim, snn_monitor *mo)
 {
-	if ((sim->step + 1) % mo->every != 0)
+	if (!sample_due(sim, mo))
 		return;
 	int64_t n = read_row(sim, mo);
 	snn_npy_append(mo->values, mo->row, n);

@@ -188,6 +188,37 @@ double snn_load(const void *a, int type, int64_t i)
 	return NAN;
 }
 
+void snn_decay_table(double *f, double g, double lg)
+{
+	f[0] = g;
+	f[1] = lg;
+	for (int64_t k = 0; k < SNN_DECAY_TABLE; k++)
+		f[2 + k] = snn_decay_far(f, k);
+}
+
+const snn_lazy_desc *snn_lazy_of(const snn_model *m, int var)
+{
+	for (int k = 0; k < m->nlazy; k++)
+		if (m->lazy[k].var == var)
+			return &m->lazy[k];
+	return NULL;
+}
+
+double snn_lazy_get(const snn_sim *sim, const snn_lazy_desc *z, int64_t i, int64_t now)
+{
+	const snn_var_desc *v = &sim->model->vars[z->var];
+	const void *a = snn_var_data(sim, v);
+	const int64_t *st = *(int64_t *const *)((const char *)sim->state + z->stamp);
+	const double *f = (const double *)((const char *)sim->state + z->decay);
+	if (st[i] == now)
+		return snn_load(a, v->type, i);
+	/* as the generated code brings it up to date: x *= (real)snn_decay(f, n) */
+	double d = snn_decay(f, now - st[i]);
+	if (v->type == SNN_T_F32)
+		return (float)(((const float *)a)[i] * (float)d);
+	return ((const double *)a)[i] * d;
+}
+
 static void store(void *a, int type, int64_t i, double x)
 {
 	switch (type) {
@@ -291,6 +322,9 @@ double snn_get(const snn_sim *sim, int var, int64_t i)
 		v->eval(sim, i, i + 1, &x);
 		return x;
 	}
+	const snn_lazy_desc *z = snn_lazy_of(sim->model, var);
+	if (z)
+		return snn_lazy_get(sim, z, i, sim->step);
 	return snn_load(snn_var_data(sim, v), v->type, i);
 }
 
@@ -321,6 +355,9 @@ int snn_set(snn_sim *sim, int var, int64_t i, double value)
 	if (!a)
 		return -1;
 	store(a, v->type, i, value);
+	const snn_lazy_desc *z = snn_lazy_of(sim->model, var);
+	if (z)              /* a lazy trace: the value is that of the current step */
+		(*(int64_t **)((char *)sim->state + z->stamp))[i] = sim->step;
 	return 0;
 }
 

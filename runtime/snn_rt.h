@@ -25,6 +25,7 @@
 #ifndef SNN_RT_H
 #define SNN_RT_H
 
+#include <math.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -285,6 +286,16 @@ typedef struct snn_var_desc {
 	/* SNN_VC_*: what an array of a connection is counted over */
 	int count;
 } snn_var_desc;
+
+/* A lazy trace (DESIGN.md "Lazy traces"): its value x[i] is that of step
+ * stamp[i]; the clock-driven value after `now` steps is
+ * x[i] * snn_decay(decay, now - stamp[i]).  snn_get, snn_set and monitors
+ * go through it. */
+typedef struct {
+	int var;                /* index into snn_model.vars */
+	size_t stamp;           /* offset of the int64_t *stamp field in the state struct */
+	size_t decay;           /* offset of its double[2]: the one-step factor, its log */
+} snn_lazy_desc;
 enum {
 	SNN_VC_OWNER,           /* the owner's elements: a population's n, a connection's nsyn */
 	SNN_VC_PRE, SNN_VC_POST,  /* a connection's pre/post state: its pre/post population's n */
@@ -344,6 +355,7 @@ typedef struct snn_model {
 	/* one step: phases 1-5, then snn_record(sim), then inputs move on */
 	void (*step)(snn_sim *sim);
 	int nbufs; const snn_buf_desc *bufs;    /* what a checkpoint holds */
+	int nlazy; const snn_lazy_desc *lazy;   /* lazy traces (none: 0, NULL) */
 } snn_model;
 
 typedef struct {
@@ -456,6 +468,28 @@ int snn_main(int argc, char **argv, const snn_model *m);
  * Phase 6: every monitor whose period divides (step + 1) samples now; spike
  * monitors append this step's spikes.  Called by the model's step. */
 void snn_record(snn_sim *sim);
+
+/* A lazy trace's decay over n >= 0 steps.  f[0] is the clock-driven
+ * scheme's factor over one step, f[1] its logarithm computed without
+ * rounding the factor first (log1p of the polynomial of an explicit
+ * scheme: 1 + h rounded would be off by up to 1e-16 per step, 1e-10 after
+ * 10^6 steps), f[2 + k] the decay over k < SNN_DECAY_TABLE steps
+ * (snn_decay_table: the same formula, computed once, since most events
+ * come a few hundred steps apart).  The generated event code
+ * (x *= (real)snn_decay(f, n)) and the runtime's reads (snn_get, monitors)
+ * use this one function; a factor that is not positive (an explicit scheme
+ * with dt >= tau) is raised to the power. */
+#define SNN_DECAY_TABLE 1024
+static inline double snn_decay_far(const double *f, int64_t n)
+{
+	return f[0] > 0 ? exp((double)n * f[1]) : pow(f[0], (double)n);
+}
+static inline double snn_decay(const double *f, int64_t n)
+{
+	return n < SNN_DECAY_TABLE ? f[2 + n] : snn_decay_far(f, n);
+}
+/* f[0] = g, f[1] = log g, then the table (model_update, when g changes). */
+void snn_decay_table(double *f, double g, double lg);
 
 /* Pointer to the array of variable `var` (arrays only). */
 static inline void *snn_var_array(const snn_sim *sim, const snn_var_desc *v)

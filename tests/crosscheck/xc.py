@@ -9,6 +9,7 @@ set to the compiler.  Exit status: 0 all rows agree (or differ only as the
 row's note names), 1 a row disagrees, 77 the library cannot be imported.
 """
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -46,7 +47,8 @@ def run(model, *args, sets=None, inputs=None, files=None):
     newline) with `snnc run`; returns {recorded name: numpy array}.
     SETS: {NAME: VALUE} for --set; INPUTS: {NAME: array} for --input;
     FILES: {file name: array} saved beside a model given as text (for
-    weights = / from_file)."""
+    weights = / from_file).  The work folder is removed afterwards unless
+    SNNC_XC_KEEP=1 (then its name is said on stderr)."""
     work = tempfile.mkdtemp(prefix="snnc-xc-")
     if "\n" in model:
         path = os.path.join(work, "model.snn")
@@ -67,21 +69,29 @@ def run(model, *args, sets=None, inputs=None, files=None):
     if r.returncode != 0:
         sys.exit(f"{' '.join(cmd)} failed ({r.returncode}):\n{r.stderr}")
     out = os.path.join(work, "out")
-    return {f[:-4]: np.load(os.path.join(out, f))
-            for f in sorted(os.listdir(out)) if f.endswith(".npy")}
+    rec = {f[:-4]: np.load(os.path.join(out, f))
+           for f in sorted(os.listdir(out)) if f.endswith(".npy")}
+    if os.environ.get("SNNC_XC_KEEP") == "1":
+        print(f"xc: kept {work}", file=sys.stderr)
+    else:
+        shutil.rmtree(work, ignore_errors=True)
+    return rec
 
 
-def row(library, cls, example, quantity, ours, theirs, tol, note=""):
+def row(library, cls, example, quantity, ours, theirs, tol, note="", rtol=0.0):
     """Compares two trajectories (same shape after np.asarray) and prints
-    one tab-separated row.  A nonzero difference above TOL fails the
-    driver unless NOTE names it (then the verdict is 'explained')."""
+    one tab-separated row.  They agree where |ours - theirs| <= TOL +
+    RTOL * |theirs| everywhere (RTOL for float32 libraries; NaN never
+    agrees).  A difference above that fails the driver unless NOTE names
+    it (then the verdict is 'explained')."""
     global _failed
     a = np.asarray(ours, dtype=np.float64)
     b = np.asarray(theirs, dtype=np.float64)
     if a.shape != b.shape:
         sys.exit(f"{cls} {quantity}: shapes differ: ours {a.shape}, theirs {b.shape}")
-    diff = float(np.max(np.abs(a - b))) if a.size else 0.0
-    if diff <= tol:
+    d = np.abs(a - b)
+    diff = float(np.max(d)) if a.size else 0.0
+    if np.all(d <= tol + rtol * np.abs(b)):
         verdict = "agree"
     elif note:
         verdict = "explained"
@@ -89,9 +99,11 @@ def row(library, cls, example, quantity, ours, theirs, tol, note=""):
         verdict = "DIFFER"
         _failed = True
     steps = a.shape[0] if a.ndim else 1
-    print("\t".join(str(x) for x in (library, cls, example, quantity, steps,
-                                     f"{diff:.3g}", f"{tol:g}", verdict, note)),
-          flush=True)
+    bound = f"{tol:g}" + (f" + {rtol:g} rel" if rtol else "")
+    fields = (library, cls, example, quantity, steps, f"{diff:.3g}", bound,
+              verdict, note)
+    # one row, one line: a tab or a newline inside a field would split it
+    print("\t".join(" ".join(str(x).split()) for x in fields), flush=True)
 
 
 def done():

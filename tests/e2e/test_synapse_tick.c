@@ -333,6 +333,82 @@ START_TEST(test_modulators)
 }
 END_TEST
 
+/* ------------------------------------- three factors, clock-driven */
+
+/* The typical three-factor rule: an eligibility e with its own ODE that
+ * reads the modulator, and on tick { w += lr * m * e }.  `syn` binds m to
+ * M.r (one element per post neuron, set by M's on tick in phase 2: the ODE
+ * in phase 1 of step n reads last step's value, the rule this step's),
+ * `glob` to a global the network's on tick counts up (n in step n). */
+static const char *elig_model =
+	"neuron Q {\n"
+	"	state r = 0\n"
+	"	on tick { r = 1 + i + t / (1 ms) }\n"
+	"}\n"
+	"synapse Elig {\n"
+	"	param lr = 0.5, tau_e = 2 ms\n"
+	"	state w = 0, e = 1\n"
+	"	modulator m\n"
+	"	de/dt = -e / tau_e + m / (10 ms)\n"
+	"	on tick { w += lr * m * e }\n"
+	"	method euler\n"
+	"}\n"
+	"network E {\n"
+	"	dt = 0.1 ms\n"
+	"	global g = 0\n"
+	"	pop A = Q(2)\n"
+	"	pop B = Q(3)\n"
+	"	pop M = Q(3)\n"
+	"	connect A -> B : Elig(all_to_all) as syn { m = M.r }\n"
+	"	connect A -> B : Elig(all_to_all) as glob { m = g }\n"
+	"	on tick { g = g + 1 }\n"
+	"	record M.r\n"
+	"	record syn.w\n"
+	"	record syn.e\n"
+	"	record glob.w\n"
+	"	record glob.e\n"
+	"	run 2 ms\n"
+	"}\n";
+
+START_TEST(test_eligibility)
+{
+	char dir[E2E_PATH];
+	e2e_tmpdir(dir, sizeof dir);
+	e2e_build(dir, "e", elig_model);
+	e2e_sim(dir, "e", "o", NULL);
+	snn_npy_array r, w, e, gw, ge, post;
+	load_out(dir, "M.r", &r);
+	load_out(dir, "syn.w", &w);
+	load_out(dir, "syn.e", &e);
+	load_out(dir, "glob.w", &gw);
+	load_out(dir, "glob.e", &ge);
+	load_out(dir, "syn.post", &post);
+	const int S = 20, NS = 6, NM = 3;
+	const double lr = 0.5, tau = 2 * MS;
+	ck_assert_int_eq(w.count, S * NS);
+	for (int s = 0; s < NS; s++) {
+		int j = (int)post.data[s];
+		double es = 1, ws = 0, eg = 1, wg = 0;
+		for (int n = 0; n < S; n++) {
+			double m_ode = n ? r.data[(n - 1) * NM + j] : 0, m_tick = r.data[n * NM + j];
+			es += DT * (-es / tau + m_ode / (10 * MS));
+			ws += lr * m_tick * es;
+			eg += DT * (-eg / tau + n / (10 * MS));
+			wg += lr * n * eg;
+			ck_assert_msg(close_to(e.data[n * NS + s], es, 1e-12) &&
+				      close_to(w.data[n * NS + s], ws, 1e-12), "syn %d step %d: e %.17g w %.17g, "
+				      "want %.17g %.17g", s, n, e.data[n * NS + s], w.data[n * NS + s], es, ws);
+			ck_assert_msg(close_to(ge.data[n * NS + s], eg, 1e-12) &&
+				      close_to(gw.data[n * NS + s], wg, 1e-12), "glob %d step %d: e %.17g w %.17g, "
+				      "want %.17g %.17g", s, n, ge.data[n * NS + s], gw.data[n * NS + s], eg, wg);
+		}
+	}
+	snn_npy_free(&r), snn_npy_free(&w), snn_npy_free(&e), snn_npy_free(&gw), snn_npy_free(&ge);
+	snn_npy_free(&post);
+	e2e_cleanup(dir);
+}
+END_TEST
+
 /* ---------------------------------------------- refractoriness, timing */
 
 /* post.v += c from two synapses per post neuron: the threshold (phase 3)
@@ -522,6 +598,72 @@ START_TEST(test_delay_clipped)
 }
 END_TEST
 
+/* ------------------------------------------------- the generated loops */
+
+/* Which row loops say their iterations are independent (SNN_INDEPENDENT:
+ * clang's assume_safety): one that writes only its synapse, one that adds
+ * to a post input (distinct post neurons per row, a buffer nobody reads
+ * this step); not one that writes a post state, which the same loop may
+ * read (here as pre.v: the connection is recurrent). */
+static const char *loops_model =
+	"neuron N {\n"
+	"	input I\n"
+	"	state v = 0\n"
+	"	dv/dt = (-v + I) / (10 ms)\n"
+	"}\n"
+	"synapse Three {\n"
+	"	state w = 0.5\n"
+	"	pre state x = 0\n"
+	"	post state y = 0\n"
+	"	on tick {\n"
+	"		w += 0.01 * (x * y - w)\n"
+	"		x *= 0.9\n"
+	"		post.I += w * pre.v\n"
+	"		x *= 0.9\n"
+	"		post.v += 0.001 * w * pre.v\n"
+	"	}\n"
+	"}\n"
+	"network L {\n"
+	"	dt = 0.1 ms\n"
+	"	pop P = N(4)\n"
+	"	connect P -> P : Three(all_to_all) as syn\n"
+	"	run 1 ms\n"
+	"}\n";
+
+START_TEST(test_independent_loops)
+{
+	char dir[E2E_PATH], c[1 << 16];
+	e2e_tmpdir(dir, sizeof dir);
+	e2e_write(dir, "l.snn", loops_model);
+	ck_assert_int_eq(e2e_run(dir, "'%s' build l.snn -o l --emit-c c", e2e_snnc()), 0);
+	ck_assert(e2e_read(dir, "c/model.c", c, sizeof c) > 0);
+	const char *k = strstr(c, "static void conn_syn_tick(");
+	ck_assert_ptr_nonnull(k);
+	/* the three row loops, in textual order, and what precedes each */
+	const char *head = "for (int64_t s = row[pre], end = row[pre + 1]; s < end; s++)";
+	const char *at = k;
+	bool marked[3];
+	for (int n = 0; n < 3; n++) {
+		const char *l = strstr(at, head);
+		ck_assert_msg(l != NULL, "row loop %d not found", n);
+		const char *prev = l;              /* the line before the loop */
+		while (prev > at && prev[-1] != '\n')
+			prev--;
+		const char *p0 = prev - 1;
+		while (p0 > at && p0[-1] != '\n')
+			p0--;
+		marked[n] = !strncmp(p0 + strspn(p0, "\t"), "SNN_INDEPENDENT", 15);
+		at = l + strlen(head);
+	}
+	ck_assert_msg(marked[0] && marked[1] && !marked[2], "marks: %d %d %d", marked[0], marked[1],
+		      marked[2]);
+	ck_assert_ptr_null(strstr(at, head));   /* no fourth row loop */
+	/* and it runs */
+	e2e_sim(dir, "l", "o", NULL);
+	e2e_cleanup(dir);
+}
+END_TEST
+
 Suite *suite_synapse_tick(void)
 {
 	Suite *s = suite_create("synapse_tick");
@@ -531,9 +673,11 @@ Suite *suite_synapse_tick(void)
 	tcase_add_test(tc, test_once_per_neuron);
 	tcase_add_test(tc, test_graded);
 	tcase_add_test(tc, test_modulators);
+	tcase_add_test(tc, test_eligibility);
 	tcase_add_test(tc, test_refractory_drops);
 	tcase_add_test(tc, test_spiked_last_step);
 	tcase_add_test(tc, test_delay_clipped);
+	tcase_add_test(tc, test_independent_loops);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -49,7 +49,8 @@
  * post, a bounded per-synapse state; a global set by the network's on tick
  * from count(P.spiked), recorded.  Not generated yet: modulators, learned
  * delays, synapse ODEs, reductions other than count, sum, grad, batch,
- * reduce, from_file mode = values (synapse on tick is not supported yet).
+ * reduce, from_file mode = values.  A synapse with traces gets, half the
+ * time, a clock-driven rule in its on tick.
  */
 #include <math.h>
 #include <stdarg.h>
@@ -1193,6 +1194,13 @@ static void gen_plasticity(Model *m)
 	add(&m->body, "\ton post {\n\t\t%s += %s\n\t\t%s = clip(%s + %s * %s - %s * %s, 0, 1)\n\t}\n",
 	    tr, literal(D1, uniform(0.01, 0.5)), dw->name, dw->name, literal(D1, uniform(0, 0.05)),
 	    tr, literal(D1, uniform(0, 0.05)), pr);
+	/* a clock-driven rule (synapse on tick): the state moves toward the
+	 * product of the traces every step, and the pre trace decays once per
+	 * pre neuron (its statement assigns only pre state) */
+	if (chance(50))
+		add(&m->body, "\ton tick {\n\t\t%s = clip(%s + %s * (%s * %s - %s), 0, 1)\n\t\t%s *= %s\n\t}\n",
+		    dw->name, dw->name, literal(D1, uniform(0, 0.05)), pr, tr, dw->name, pr,
+		    literal(D1, uniform(0.9, 1)));
 }
 
 static Model *gen_synapse(Model *pre, Model *post, int target, bool need_w)

@@ -208,7 +208,8 @@ END_TEST
 
 /* ------------------------------------------------ layout and schedule */
 
-static Unit *build(const char *src)
+/* no_lazy: as under --no-lazy-traces (every trace clock-driven) */
+static Unit *build_with(const char *src, bool no_lazy)
 {
 	FILE *f = tmpfile();
 	diag_set_stream(f);
@@ -217,12 +218,19 @@ static Unit *build(const char *src)
 	Program *p = parse_string("t.snn", src);
 	if (p && error_count() == before)
 		u = resolve(p, "t.snn");
-	if (u && error_count() == before && check_dims(u))
+	if (u && error_count() == before && check_dims(u)) {
+		u->no_lazy = no_lazy;
 		lower(u);
+	}
 	diag_set_stream(NULL);
 	fclose(f);
 	ck_assert_msg(u && error_count() == before, "the model does not compile");
 	return u;
+}
+
+static Unit *build(const char *src)
+{
+	return build_with(src, false);
 }
 
 static const char *net =
@@ -413,10 +421,11 @@ static const char *plastic =
 	"}\n";
 
 /* Traces: per pre / post neuron, saved with their own count, one vars[] row
- * each; their integration first in phase 1, on post after the deliveries. */
+ * each; their integration (clock-driven) first in phase 1, on post after the
+ * deliveries. */
 START_TEST(test_layout_traces)
 {
-	Unit *u = build(plastic);
+	Unit *u = build_with(plastic, true);
 	Slot *apre = find(u, "syn", "apre"), *apost = find(u, "syn", "apost");
 	ck_assert(apre->kind == SL_TRACE && apre->array && apre->count == CNT_PRE);
 	ck_assert(apost->kind == SL_TRACE && apost->count == CNT_POST);
@@ -449,6 +458,86 @@ START_TEST(test_layout_traces)
 	ck_assert(stmt_per_neuron(b->items[2], VK_PRE_STATE));
 	ck_assert(!stmt_per_neuron(b->items[3], VK_PRE_STATE));
 	ck_assert(!stmt_per_neuron(b->items[1], VK_POST_STATE));
+}
+END_TEST
+
+/* The same traces decayed lazily: each has a stamp per neuron of its side
+ * (int64_t, saved with the trace's count) and a one-step factor (a saved
+ * scalar), no propagator and no trace kernel; `count` has no ODE and needs
+ * neither. */
+START_TEST(test_layout_lazy)
+{
+	Unit *u = build(plastic);
+	Conn *c = u->net->conns->items[0];
+	Slot *apre = find(u, "syn", "apre"), *apost = find(u, "syn", "apost");
+	ck_assert(lazy_trace(apre->var) && lazy_trace(apost->var));
+	ck_assert(!lazy_trace(find(u, "syn", "count")->var));
+	ck_assert_ptr_null(find(u, "syn", "count")->stamp);
+	Slot *st = find(u, "syn", "apre.stamp"), *dk = find(u, "syn", "apre.decay");
+	ck_assert_ptr_eq(apre->stamp, st);
+	ck_assert_ptr_eq(apre->decay, dk);
+	ck_assert(st->kind == SL_STAMP && st->array && st->count == CNT_PRE);
+	ck_assert_str_eq(st->ctype, "int64_t");
+	ck_assert(st->ckpt == CK_SAVE && !strcmp(st->buf_count, "SNN_BUF_PRE") && st->row < 0);
+	ck_assert(dk->kind == SL_DECAY && !dk->array && dk->ckpt == CK_SAVE && dk->row < 0);
+	ck_assert_str_eq(dk->ctype, "double[2 + SNN_DECAY_TABLE]");   /* factor, log, powers */
+	ck_assert_int_eq(find(u, "syn", "apost.stamp")->count, CNT_POST);
+	ck_assert_str_eq(find(u, "syn", "apost.stamp")->buf_count, "SNN_BUF_POST");
+	ck_assert_ptr_null(conn_internal(u->layout, c, SL_PROP_PRE));
+	ck_assert_ptr_null(conn_internal(u->layout, c, SL_PROP_POST));
+	ck_assert_ptr_null(c->syn->low_pre);
+	ck_assert_ptr_null(c->syn->low_post);
+	VEC_EACH(Kernel *, kn, u->sched->kernels)
+		ck_assert_msg(kn->kind != KN_INTEGRATE_TRACE, "kernel %d integrates traces", kn_i);
+}
+END_TEST
+
+/* One trace of a synapse, its ODE and what else touches it: lazy or not. */
+static bool lazy_in(const char *ode, const char *more, const char *method)
+{
+	const char *src = arena_printf(
+		"neuron N {\n  input I\n  state v = 0\n  dv/dt = -v / ms\n  spike when v > 1\n}\n"
+		"synapse S {\n  param tp = 20 ms, k = 2\n  state w = 0.5\n"
+		"  pre state x = 0, y = 1\n  %s\n"
+		"  on pre { post.I += w; x += 1; w += x }\n  %s\n  method %s\n}\n"
+		"network Net {\n  pop G = poisson(3, rate = 10 Hz)\n  pop P = N(4)\n"
+		"  connect G -> P : S(p = 0.5) as syn\n  run 1 ms\n}\n", ode, more, method);
+	Unit *u = build(src);
+	Conn *c = u->net->conns->items[0];
+	return lazy_trace(model_var(c->syn, "x"));
+}
+
+/* The predicate (lower.c): a linear homogeneous ODE with a rate constant
+ * over the run, read only in on pre / on post, under every scheme; not
+ * when another ODE reads it, nor for an inhomogeneous, nonlinear, coupled
+ * or time-dependent ODE, nor under --no-lazy-traces. */
+START_TEST(test_lazy_predicate)
+{
+	static const char *const schemes[] = { "euler", "rk2", "rk4", "exponential_euler", "exact" };
+	for (int k = 0; k < 5; k++) {
+		ck_assert_msg(lazy_in("tp dx/dt = -x", "", schemes[k]), "%s", schemes[k]);
+		ck_assert_msg(lazy_in("let r = k / tp\n  dx/dt = -r * x", "", schemes[k]), "%s", schemes[k]);
+	}
+	ck_assert(lazy_in("tp dx/dt = -x", "on post { w -= x }", "euler"));   /* read in on post */
+	ck_assert(lazy_in("tp dx/dt = -x\n  tp dy/dt = -y", "", "exact"));   /* y: its own ODE */
+	ck_assert(!lazy_in("tp dx/dt = 1 - x", "", "exact"));                 /* inhomogeneous */
+	ck_assert(!lazy_in("tp dx/dt = -x * x", "", "euler"));                /* nonlinear */
+	ck_assert(!lazy_in("tp dx/dt = -x + y", "", "exact"));                /* coupled */
+	ck_assert(!lazy_in("tp dx/dt = -x * (1 + t / second)", "", "euler")); /* time-dependent */
+	ck_assert(!lazy_in("tp dx/dt = -x * pre.t_last / second", "", "euler"));  /* per neuron */
+	ck_assert(!lazy_in("tp dx/dt = -x * (1 + rand())", "", "euler"));     /* a draw */
+	ck_assert(!lazy_in("tp dx/dt = -x\n  tp dy/dt = x - y", "", "exact")); /* read by an ODE */
+	ck_assert(!lazy_in("tp dx/dt = -x\n  tp dw/dt = x - w", "", "euler"));  /* by a synapse's */
+	ck_assert(!lazy_in("let r = x\n  tp dx/dt = -x\n  tp dy/dt = r - y", "", "exact"));  /* through a let */
+	ck_assert(!lazy_in("tp dx/dt = -x", "on tick { w *= 1 - x }", "exact"));  /* read every step */
+	ck_assert(!lazy_in("let r = 2 * x\n  tp dx/dt = -x", "on tick { w *= 1 - 0.1 * r }", "exact"));
+	ck_assert(lazy_in("tp dx/dt = -x", "on tick { w *= 0.99 }", "exact"));
+	Unit *u = build_with("neuron N {\n  input I\n  state v = 0\n  dv/dt = -v / ms\n  spike when v > 1\n}\n"
+			     "synapse S {\n  param tp = 20 ms\n  state w = 0.5\n  pre state x = 0\n"
+			     "  tp dx/dt = -x\n  on pre { post.I += w; x += 1 }\n}\n"
+			     "network Net {\n  pop G = poisson(3, rate = 10 Hz)\n  pop P = N(4)\n"
+			     "  connect G -> P : S(p = 0.5) as syn\n  run 1 ms\n}\n", true);
+	ck_assert(!lazy_trace(model_var(((Conn *)u->net->conns->items[0])->syn, "x")));
 }
 END_TEST
 
@@ -563,6 +652,8 @@ Suite *suite_layout(void)
 	TCase *tc = tcase_create("names");
 	tcase_add_test(tc, test_rules_disjoint);
 	tcase_add_test(tc, test_kernel_suffixes_disjoint);
+	tcase_add_test(tc, test_layout_lazy);
+	tcase_add_test(tc, test_lazy_predicate);
 	tcase_add_test(tc, test_fixed_names_outside);
 	tcase_add_test(tc, test_hostile_names_distinct);
 	suite_add_tcase(s, tc);

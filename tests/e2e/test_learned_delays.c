@@ -349,35 +349,6 @@ START_TEST(test_checkpoint_in_flight)
 }
 END_TEST
 
-/* ------------------------------------------------------------ example */
-
-/* examples/inferno_delay_learning.snn: inputs spiking at 2 ms and 6 ms of
- * each 20 ms period learn delays that bring both to the neuron's spike at
- * 12.1 ms; the Hebbian mode (a sign flip) moves input 0 away instead. */
-START_TEST(test_inferno_example)
-{
-	const char *src = getenv("SNNC_ROOT");
-	char file[E2E_PATH], dir[E2E_PATH];
-	e2e_fmt(file, sizeof file, "%s/examples/inferno_delay_learning.snn", src && *src ? src : ".");
-	e2e_tmpdir(dir, sizeof dir);
-	ck_assert_int_eq(e2e_run(dir, "'%s' build '%s' -o idl", e2e_snnc(), file), 0);
-	e2e_sim(dir, "idl", "anti", NULL);
-	e2e_sim(dir, "idl", "hebb", "--set syn.sn=-1 --set syn.sp=1");
-	snn_npy_array d, h;
-	e2e_load(dir, "anti", "syn.delay.npy", &d);
-	e2e_load(dir, "hebb", "syn.delay.npy", &h);
-	ck_assert_int_eq(d.count, 1000);
-	double d0 = d.data[998], d1 = d.data[999];
-	ck_assert_msg(fabs(d0 - 10.1 * MS) < 0.1 * MS && fabs(d1 - 6.1 * MS) < 0.1 * MS,
-		      "learned %g ms and %g ms", d0 / MS, d1 / MS);
-	/* arrival steps: 2 ms + d0 and 6 ms + d1 round to the same step */
-	ck_assert(floor((2 * MS + d0) / DT + 0.5) == floor((6 * MS + d1) / DT + 0.5));
-	ck_assert_msg(h.data[998] < 1 * MS, "Hebbian: input 0 at %g ms", h.data[998] / MS);
-	snn_npy_free(&d), snn_npy_free(&h);
-	e2e_cleanup(dir);
-}
-END_TEST
-
 Suite *suite_learned_delays(void)
 {
 	Suite *s = suite_create("learned_delays");
@@ -387,7 +358,6 @@ Suite *suite_learned_delays(void)
 	tcase_add_test(tc, test_in_flight);
 	tcase_add_test(tc, test_clipped);
 	tcase_add_test(tc, test_checkpoint_in_flight);
-	tcase_add_test(tc, test_inferno_example);
 	suite_add_tcase(s, tc);
 	return s;
 }

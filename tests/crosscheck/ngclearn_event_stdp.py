@@ -24,22 +24,13 @@ import numpy as np
 from jax import numpy as jnp, random
 from ngclearn import Context, MethodProcess
 from ngclearn.components.synapses.hebbian.eventSTDPSynapse import EventSTDPSynapse
+from xc_ngclearn import DT_MS, STEPS, raster, dense
 
-DT_MS = 1.0                   # the example's dt = 1 ms
-DURATION = "3s"
-STEPS = 3000
+DURATION = "3s"              # xc_ngclearn.STEPS steps of its DT_MS
 # the example's parameters (its connect lines override presyn_win_len, resist_scale)
 PARAMS = dict(eta=0.01, lmbda=0.01, A_plus=1., A_minus=1., w_bound=1.)
 WIN_MS, RESIST = 5.0, 4.0
 TOL = 1e-5
-
-
-def raster(rec, pop, n):
-    """[STEPS, n] 0/1 spikes of POP from its recorded times and indices."""
-    s = np.zeros((STEPS, n), dtype=np.float32)
-    steps = np.floor(rec[pop + ".spikes.t"] / (DT_MS * 1e-3) + 0.5).astype(int) - 1
-    s[steps, rec[pop + ".spikes.i"]] = 1
-    return s
 
 
 def drive(name, pre, post, w0, win):
@@ -67,14 +58,6 @@ def drive(name, pre, post, w0, win):
         ws.append(np.asarray(syn.weights.get()))
         outs.append(np.asarray(syn.outputs.get())[0])
     return np.array(ws), np.array(outs)
-
-
-def dense(rec, conn, n_pre, n_post):
-    """Our [STEPS, n_pre, n_post] weights (all_to_all: every pair exists)."""
-    w = rec[conn + ".w"]
-    d = np.zeros((w.shape[0], n_pre, n_post))
-    d[:, rec[conn + ".pre"], rec[conn + ".post"]] = w
-    return d
 
 
 def compare(win, sets, tag):

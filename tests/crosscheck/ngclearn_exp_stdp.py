@@ -32,63 +32,15 @@ lib = xc.need("ngclearn")
 import re
 
 import numpy as np
-from jax import numpy as jnp, random
-from ngclearn import Context, MethodProcess
 from ngclearn.components.synapses.hebbian.expSTDPSynapse import ExpSTDPSynapse
-from ngclearn.components.other.varTrace import VarTrace
+from xc_ngclearn import STEPS, raster, dense, drive_traced
 
-DT_MS = 1.0                   # the example's dt = 1 ms
-DURATION, STEPS = "3s", 3000
+DURATION = "3s"              # xc_ngclearn.STEPS steps of its DT_MS
 TOL = 1e-5
 # the example's parameters (its connect lines)
 PARAMS = dict(A_plus=0.02, A_minus=0.01, exp_beta=2., eta=1., pretrace_target=0.2,
               w_bound=1., tau_w=0., resist_scale=3.)
-TAU_TR = 20.0
 CLS, EX = "ExpSTDPSynapse", "ngclearn_exp_stdp.snn"
-
-
-def raster(rec, pop, n):
-    """[STEPS, n] 0/1 spikes of POP from its recorded times and indices."""
-    s = np.zeros((STEPS, n), dtype=np.float32)
-    steps = np.floor(rec[pop + ".spikes.t"] / (DT_MS * 1e-3) + 0.5).astype(int) - 1
-    s[steps, rec[pop + ".spikes.i"]] = 1
-    return s
-
-
-def dense(rec, conn, n_pre, n_post, var="w"):
-    """Our [samples, n_pre, n_post] synapse variable (0 where no synapse)."""
-    w = rec[f"{conn}.{var}"]
-    d = np.zeros((w.shape[0], n_pre, n_post))
-    d[:, rec[conn + ".pre"], rec[conn + ".post"]] = w
-    return d
-
-
-def drive(name, pre, post, w0, params, mask):
-    """The library's weights, traces and outputs after each call."""
-    n_pre, n_post = pre.shape[1], post.shape[1]
-    with Context(name):
-        tp = VarTrace("tp", n_pre, tau_tr=TAU_TR, a_delta=1.)
-        tq = VarTrace("tq", n_post, tau_tr=TAU_TR, a_delta=1.)
-        syn = ExpSTDPSynapse("syn", (n_pre, n_post), weight_mask=mask,
-                               key=random.PRNGKey(0), **params)
-        tp.outputs >> syn.preTrace
-        tq.outputs >> syn.postTrace
-        step = (MethodProcess("step") >> tp.advance_state >> tq.advance_state
-                >> syn.advance_state >> syn.evolve)
-        rst = MethodProcess("rst") >> tp.reset >> tq.reset >> syn.reset
-    rst.run()
-    syn.weights.set(jnp.asarray(w0, dtype=jnp.float32))
-    got = {"w": [], "x_pre": [], "x_post": [], "out": []}
-    for n in range(STEPS):
-        x, y = jnp.asarray(pre[n][None, :]), jnp.asarray(post[n][None, :])
-        tp.inputs.set(x), tq.inputs.set(y)
-        syn.inputs.set(x), syn.preSpike.set(x), syn.postSpike.set(y)
-        step.run(t=(n + 1) * DT_MS, dt=DT_MS)
-        got["w"].append(np.asarray(syn.weights.get()))
-        got["x_pre"].append(np.asarray(tp.trace.get())[0])
-        got["x_post"].append(np.asarray(tq.trace.get())[0])
-        got["out"].append(np.asarray(syn.outputs.get())[0])
-    return {k: np.array(v) for k, v in got.items()}
 
 
 def compare(sets, params, tag, first=False, note=""):
@@ -98,8 +50,8 @@ def compare(sets, params, tag, first=False, note=""):
     for conn, pop, mask in (("fast", "Fast", None), ("slow", "Slow", None)):
         pre = raster(rec, pop, 8)
         ours = dense(rec, conn, 8, 2)
-        lib_ = drive(re.sub(r"\W", "_", f"ex_{conn}{tag}"), pre, post,
-                     ours[0], params, mask)
+        lib_ = drive_traced(ExpSTDPSynapse, re.sub(r"\W", "_", f"ex_{conn}{tag}"), pre, post,
+                            ours[0], params, mask)
         ex = f"{EX} {conn}{tag}"
         if first and conn == "fast":
             xc.row("ngclearn", CLS, ex, "w, unshifted", ours, lib_["w"], TOL,

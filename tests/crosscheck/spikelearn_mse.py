@@ -17,37 +17,10 @@ import sys, os; sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import xc
 lib = xc.need("spikelearn")
 import numpy as np
+from xc_spikelearn import models, spikes_arg, PUPPET
 
 NE, NO, K = 6, 3, 400
 P = dict(tre0=1, tre1=0.8, tro0=0.2, tro1=0.8, trm0=1, trm1=0.8, lr=0.02, Wlim=1, tracelim=10)
-
-
-def models(name):
-    """The models of examples/NAME, without its network."""
-    with open(xc.example(name)) as f:
-        text = f.read()
-    return text[:text.index("\nnetwork ")] + "\n"
-
-
-def spikes_arg(s, shift):
-    """spikes(...) for a [K, N] 0/1 array: row k in the step k + shift."""
-    k, i = np.nonzero(s)
-    keep = k + shift >= 0
-    k, i = k[keep], i[keep]
-    times = ", ".join(f"{kk + shift + 1}.0 ms" for kk in k)
-    return f"spikes({s.shape[1]}, times = [{times}], index = [{', '.join(map(str, i))}])"
-
-
-PUPPET = """
-# A post layer whose output s of step k is the generator's spike of step k-1.
-neuron Puppet {
-	input x, drive
-	state s = 0
-	on tick { s = drive > 0.5 ? 1 : 0 }
-	spike when s > 0.5
-}
-synapse Kick { on pre { post.drive += 1 } }
-"""
 
 
 def mse(W0, p):

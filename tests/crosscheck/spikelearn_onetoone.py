@@ -15,24 +15,9 @@ import sys, os; sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import xc
 lib = xc.need("spikelearn")
 import numpy as np
+from xc_spikelearn import models, spikes_arg
 
 N, K, TAU = 8, 400, 4
-
-
-def models(name):
-    """The models of examples/NAME, without its network."""
-    with open(xc.example(name)) as f:
-        text = f.read()
-    return text[:text.index("\nnetwork ")] + "\n"
-
-
-def spikes_arg(s, shift):
-    """spikes(...) for a [K, N] 0/1 array: row k in the step k + shift."""
-    k, i = np.nonzero(s)
-    keep = k + shift >= 0
-    k, i = k[keep], i[keep]
-    times = ", ".join(f"{kk + shift + 1}.0 ms" for kk in k)
-    return f"spikes({s.shape[1]}, times = [{times}], index = [{', '.join(map(str, i))}])"
 
 
 rng = np.random.default_rng(5)

@@ -28,29 +28,12 @@ sys.path.insert(0, os.path.join(sys.prefix, "spikelearn-0.1.1"))
 import xc
 lib = xc.need("spikelearn")
 import numpy as np
+from xc_spikelearn import models, spikes_arg, PUPPET
 
 K = 300
 P = dict(tre0=1, tre1=0.8, tro0=1, tro1=0.8, trm0=0.5, trm1=0.9, Ap=0.05, An=0.06, lr=0.05,
          Wlim=1, tracelim=10)
 
-
-def models(name):
-    """The models of examples/NAME, without its network."""
-    with open(xc.example(name)) as f:
-        text = f.read()
-    return text[:text.index("\nnetwork ")] + "\n"
-
-
-PUPPET = """
-# A post layer whose output s of step k is the generator's spike of step k-1.
-neuron Puppet {
-	input x, drive
-	state s = 0
-	on tick { s = drive > 0.5 ? 1 : 0 }
-	spike when s > 0.5
-}
-synapse Kick { on pre { post.drive += 1 } }
-"""
 
 ARGS = {"STDPSynapse": ("tre0", "tre1", "tro0", "tro1", "Ap", "An", "Wlim", "tracelim"),
         "MSESynapse": ("tre0", "tre1", "tro0", "tro1", "trm0", "trm1", "lr", "Wlim", "tracelim"),
@@ -58,15 +41,6 @@ ARGS = {"STDPSynapse": ("tre0", "tre1", "tro0", "tro1", "Ap", "An", "Wlim", "tra
 ARGS["TernarySynapse"] = ARGS["ModSTDPSynapse"]
 EXAMPLE = {"STDPSynapse": "spikelearn_stdp.snn", "MSESynapse": "spikelearn_mse.snn",
            "ModSTDPSynapse": "spikelearn_modstdp.snn", "TernarySynapse": "spikelearn_ternary.snn"}
-
-
-def spikes_arg(s, shift):
-    """spikes(...) for a [K, N] 0/1 array: row k in the step k + shift."""
-    k, i = np.nonzero(s)
-    keep = k + shift >= 0
-    k, i = k[keep], i[keep]
-    times = ", ".join(f"{kk + shift + 1}.0 ms" for kk in k)
-    return f"spikes({s.shape[1]}, times = [{times}], index = [{', '.join(map(str, i))}])"
 
 
 def ours(cls, W0, xe, xo, xm, extra=""):

@@ -12,7 +12,7 @@ weights = "w0.npy").  Spikes compared too (both LIFs, float32 and double).
 
 Known difference: float32 (the library's weights; rows at 1e-6, relative
 to weights below 1).  Second rows: the library in float64
-(float64() below) agrees to 1e-9; so does ours with `precision = single`
+(xc_synapticflow.float64()) agrees to 1e-9; so does ours with `precision = single`
 (a variant of the example's text) with the float32 library.
 """
 import sys, os; sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -22,24 +22,10 @@ import contextlib
 
 import numpy as np
 import torch
+from xc_synapticflow import float64
 
 STEPS = 1000
 
-
-
-@contextlib.contextmanager
-def float64():
-    """The library in double precision: float64 default tensors, and
-    Tensor.float() (which its rules call on the spikes) giving doubles.
-    Its own float32 constants stay (lr, threshold...: exact or 1e-8)."""
-    old_dtype, old_float = torch.get_default_dtype(), torch.Tensor.float
-    torch.set_default_dtype(torch.float64)
-    torch.Tensor.float = lambda self, *a, **k: self.double()
-    try:
-        yield
-    finally:
-        torch.Tensor.float = old_float
-        torch.set_default_dtype(old_dtype)
 
 def theirs(wd, f64=False):
     with float64() if f64 else contextlib.nullcontext():

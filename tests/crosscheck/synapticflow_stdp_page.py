@@ -10,7 +10,7 @@ weights [0.4434, 0.8602], 1000 steps.  Ours: the example as it is
 
 Known difference: float32.  1000 steps of (w + 0.0002)(1 - 0.0001) in
 float32 end 4e-5 below the double result (the page prints 0.9686, double
-gives 0.96865).  Second row: the library run in float64 (float64() below)
+gives 0.96865).  Second row: the library run in float64 (xc_synapticflow.float64())
 agrees to 5e-9 (its lr stays a float32 0.0002).  A third row, ours with
 `precision = single`, is still 2e-5 away: float32 rounding of the same
 arithmetic in another order (ours decays first, then adds (1 - wd)·dw).
@@ -24,24 +24,10 @@ import contextlib
 
 import numpy as np
 import torch
+from xc_synapticflow import float64
 
 PAGE_W0, PAGE_W1 = [0.4434, 0.8602], [0.4012, 0.9686]
 
-
-
-@contextlib.contextmanager
-def float64():
-    """The library in double precision: float64 default tensors, and
-    Tensor.float() (which its rules call on the spikes) giving doubles.
-    Its own float32 constants stay (lr, threshold...: exact or 1e-8)."""
-    old_dtype, old_float = torch.get_default_dtype(), torch.Tensor.float
-    torch.set_default_dtype(torch.float64)
-    torch.Tensor.float = lambda self, *a, **k: self.double()
-    try:
-        yield
-    finally:
-        torch.Tensor.float = old_float
-        torch.set_default_dtype(old_dtype)
 
 def theirs(f64=False):
     with float64() if f64 else contextlib.nullcontext():

@@ -24,6 +24,7 @@ struct snn_monitor {
 	const snn_record_desc *rec;
 	const char *values_path, *times_path;   /* for messages */
 	const snn_var_desc *var;    /* NULL for spikes */
+	const snn_lazy_desc *lazy;  /* var is a lazy trace (decayed when read), or NULL */
 	int64_t i0, i1;             /* element range, absolute */
 	int64_t every;              /* sampling period in steps */
 	int64_t due;                /* the next multiple of every after step + 1 (0: not yet known) */
@@ -144,6 +145,7 @@ static int open_one(snn_sim *sim, snn_monitor *mo, char *conn_done, char *err, s
 {
 	const snn_record_desc *r = mo->rec;
 	mo->var = r->what == SNN_REC_VAR ? &sim->model->vars[r->var] : NULL;
+	mo->lazy = mo->var ? snn_lazy_of(sim->model, r->var) : NULL;
 	mo->i0 = r->i0;
 	mo->i1 = r->i1 < 0 ? owner_size(sim, r, mo->var) : r->i1;
 	if (!mo->var)
@@ -212,10 +214,9 @@ static int64_t read_row(snn_sim *sim, snn_monitor *mo)
 		v->eval(sim, mo->i0, mo->i1, mo->row);
 		return n;
 	}
-	const snn_lazy_desc *z = snn_lazy_of(sim->model, (int)(v - sim->model->vars));
-	if (z) {            /* a lazy trace, as it is after this step (phase 6) */
+	if (mo->lazy) {     /* a lazy trace, as it is after this step (phase 6) */
 		for (int64_t k = 0; k < n; k++)
-			mo->row[k] = snn_lazy_get(sim, z, mo->i0 + k, sim->step + 1);
+			mo->row[k] = snn_lazy_get(sim, mo->lazy, mo->i0 + k, sim->step + 1);
 		return n;
 	}
 	const void *a = snn_var_data(sim, v);

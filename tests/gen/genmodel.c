@@ -46,8 +46,8 @@
  * default keeps the order of declaration).
  *
  * Plasticity (gen_plasticity): pre and post traces with their ODEs, on
- * post, a bounded per-synapse state; a global set by the network's on tick
- * from count(P.spiked), recorded.  Not generated yet: modulators, learned
+ * post, a bounded per-synapse state, a param derived from another; a
+ * global set by the network's on tick from count(P.spiked), recorded.  Not generated yet: modulators, learned
  * delays, synapse ODEs, reductions other than count, sum, grad, batch,
  * reduce, from_file mode = values.  A synapse with traces gets, half the
  * time, a clock-driven rule in its on tick.
@@ -1191,9 +1191,14 @@ static void gen_plasticity(Model *m)
 	add(&m->odes, "\tpost state %s = 0\n\tpre state %s = %s\n", tr, pr, literal(D1, uniform(0, 1)));
 	add(&m->odes, "\t(%s) d%s/dt = -%s\n", literal(DT, uniform(2e-3, 20e-3)), tr, tr);
 	add(&m->odes, "\t(%s) d%s/dt = -%s\n", literal(DT, uniform(2e-3, 20e-3)), pr, pr);
+	/* the potentiation rate is a param derived from another one (it
+	 * follows a --set of the first: model_params) */
+	const char *lr = fresh_name(), *lr2 = fresh_name();
+	add(&m->params, "\tparam %s = %s\n\tparam %s = 0.5 * %s\n", lr,
+	    literal(D1, uniform(0, 0.1)), lr2, lr);
 	add(&m->body, "\ton post {\n\t\t%s += %s\n\t\t%s = clip(%s + %s * %s - %s * %s, 0, 1)\n\t}\n",
-	    tr, literal(D1, uniform(0.01, 0.5)), dw->name, dw->name, literal(D1, uniform(0, 0.05)),
-	    tr, literal(D1, uniform(0, 0.05)), pr);
+	    tr, literal(D1, uniform(0.01, 0.5)), dw->name, dw->name, lr2, tr,
+	    literal(D1, uniform(0, 0.05)), pr);
 	/* a clock-driven rule (synapse on tick): the state moves toward the
 	 * product of the traces every step, and the pre trace decays once per
 	 * pre neuron (its statement assigns only pre state) */
